@@ -1,0 +1,1 @@
+"""Adapters: storage, vault, hashing, settings, HTTP, logging and the command line."""

@@ -1,0 +1,66 @@
+"""The composition root: builds every part of the service from validated settings."""
+
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from adapters.security import Argon2idHasher, SqlCardVault, derive_key
+from adapters.settings import Settings
+from adapters.sql import SqlRunner
+from application.ports import Clock
+from application.service import ProfileService
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or wrong; the message names the variable."""
+
+
+def vault_master_key(settings: Settings) -> bytes:
+    if settings.vault_key is not None:
+        return base64.b64decode(settings.vault_key.get_secret_value())
+    if settings.is_postgres:
+        raise ConfigurationError("PROFILE_VAULT_KEY is required with PostgreSQL")
+    path = Path(settings.sqlite_path + ".vault-key")
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(base64.b64encode(os.urandom(32)).decode())
+    return base64.b64decode(path.read_text().strip())
+
+
+@dataclass
+class Container:
+    settings: Settings
+    env: dict[str, str]
+    service: ProfileService
+    sql: SqlRunner
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.service.close()
+
+
+def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
+    settings = settings or Settings()
+    env = settings.eventsourcing_env()
+    master = vault_master_key(settings)
+    hasher = Argon2idHasher(
+        time_cost=settings.argon2_time_cost, memory_cost_kib=settings.argon2_memory_kib
+    )
+
+    service = ProfileService(
+        env,
+        hasher=hasher,
+        fingerprint_key=derive_key(master, "idempotency"),
+        clock=clock,
+        newsletter_categories=settings.newsletter_categories,
+        accepted_card_brands=settings.accepted_card_brands,
+    )
+    sql = SqlRunner(service.factory.datastore)  # type: ignore[attr-defined]
+    service.use_vault(SqlCardVault(sql, master))
+    return Container(settings=settings, env=env, service=service, sql=sql)

@@ -1,0 +1,123 @@
+"""Settings from PROFILE_* environment variables, validated at start (operations.md)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import sys
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import unquote, urlsplit
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from domain.card import BRANDS
+
+CommaList = Annotated[tuple[str, ...], NoDecode]
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+def _key(value: SecretStr | None, name: str) -> SecretStr | None:
+    if value is None or not value.get_secret_value():
+        return None
+    try:
+        raw = base64.b64decode(value.get_secret_value(), validate=True)
+    except binascii.Error:
+        raise ValueError(f"{name} must be base64") from None
+    if len(raw) != 32:
+        raise ValueError(f"{name} must be the base64 of 32 bytes")
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PROFILE_", extra="ignore")
+
+    database_url: str = "sqlite:///var/profiles.db"
+    vault_key: SecretStr | None = None
+    events_key: SecretStr | None = None
+    log_format: Literal["json", "console"] = Field(
+        default_factory=lambda: "console" if sys.stderr.isatty() else "json"
+    )
+    newsletter_categories: CommaList = ("news", "offers", "product_updates", "tips")
+    accepted_card_brands: CommaList = ("visa", "mastercard", "amex")
+    argon2_time_cost: int = Field(default=3, ge=1, le=20)
+    argon2_memory_kib: int = Field(default=65536, ge=8, le=4 * 1024 * 1024)
+    postgres_pool_size: int = Field(default=10, ge=1, le=200)
+
+    _split_categories = field_validator("newsletter_categories", mode="before")(_split)
+
+    @field_validator("accepted_card_brands", mode="before")
+    @classmethod
+    def _brands(cls, value: object) -> object:
+        brands = _split(value)
+        for brand in brands if isinstance(brands, tuple) else ():
+            if brand not in BRANDS:
+                raise ValueError(f"unknown card brand {brand!r}; known: {', '.join(BRANDS)}")
+        return brands
+
+    @field_validator("vault_key")
+    @classmethod
+    def _vault_key(cls, value: SecretStr | None) -> SecretStr | None:
+        return _key(value, "PROFILE_VAULT_KEY")
+
+    @field_validator("events_key")
+    @classmethod
+    def _events_key(cls, value: SecretStr | None) -> SecretStr | None:
+        return _key(value, "PROFILE_EVENTS_KEY")
+
+    @field_validator("database_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme == "sqlite" and value.startswith("sqlite:///") and len(value) > 10:
+            return value
+        if scheme in ("postgresql", "postgres") and urlsplit(value).path.strip("/"):
+            return value
+        raise ValueError("expected sqlite:///path/to/file.db or postgresql://user:pass@host:port/db")
+
+    @property
+    def is_postgres(self) -> bool:
+        return not self.database_url.startswith("sqlite:")
+
+    @property
+    def sqlite_path(self) -> str:
+        return self.database_url.removeprefix("sqlite:///")
+
+    def eventsourcing_env(self) -> dict[str, str]:
+        """The eventsourcing library's persistence settings for this database."""
+        env = {"CREATE_TABLE": "y", "AGGREGATE_CACHE_MAXSIZE": "2000"}
+        if self.is_postgres:
+            url = urlsplit(self.database_url)
+            env.update(
+                PERSISTENCE_MODULE="eventsourcing.postgres",
+                APPLICATION_RECORDER_TOPIC="adapters.recorders:PostgresProfileRecorder",
+                POSTGRES_DBNAME=url.path.strip("/"),
+                POSTGRES_HOST=url.hostname or "127.0.0.1",
+                POSTGRES_PORT=str(url.port or 5432),
+                POSTGRES_USER=unquote(url.username or "postgres"),
+                POSTGRES_PASSWORD=unquote(url.password or ""),
+                POSTGRES_POOL_SIZE=str(self.postgres_pool_size),
+                POSTGRES_LOCK_TIMEOUT="5",
+            )
+        else:
+            path = self.sqlite_path
+            if path != ":memory:" and not path.startswith("file:"):
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            env.update(
+                PERSISTENCE_MODULE="eventsourcing.sqlite",
+                APPLICATION_RECORDER_TOPIC="adapters.recorders:SQLiteProfileRecorder",
+                SQLITE_DBNAME=path,
+                SQLITE_LOCK_TIMEOUT="10",
+            )
+        if self.events_key is not None:
+            env.update(
+                CIPHER_TOPIC="eventsourcing.cryptography:AESCipher",
+                CIPHER_KEY=self.events_key.get_secret_value(),
+            )
+        return env

@@ -1,0 +1,1 @@
+"""The command application: one method per command, over the event store."""

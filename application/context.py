@@ -1,0 +1,44 @@
+"""Who issues a command, on whose behalf, and under which guarantees."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from uuid import uuid4
+
+from domain.errors import RuleViolation
+
+ACTOR_KINDS = ("customer", "support", "service", "system")
+_ACTOR = re.compile(r"^(customer|support|service|system):[A-Za-z0-9._@+\-]{1,100}$")
+_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
+
+
+def check_actor(actor: str) -> str:
+    if not _ACTOR.match(actor):
+        raise RuleViolation(
+            "validation_error",
+            f"The actor is '<kind>:<id>' with kind one of {', '.join(ACTOR_KINDS)}.",
+            "actor",
+        )
+    return actor
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    actor: str
+    correlation_id: str
+    expected_version: int | None = None
+    idempotency_key: str | None = None
+
+    def __post_init__(self) -> None:
+        check_actor(self.actor)
+        if self.idempotency_key is not None and not _KEY.match(self.idempotency_key):
+            raise RuleViolation(
+                "validation_error",
+                "An idempotency key is 1 to 200 printable ASCII characters.",
+                "idempotency_key",
+            )
+
+    @classmethod
+    def system(cls, actor: str = "system:profile-service") -> CommandContext:
+        return cls(actor=actor, correlation_id=str(uuid4()))

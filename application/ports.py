@@ -1,0 +1,79 @@
+"""Ports the application needs from the outside world, as small abstract classes."""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+
+class Clock(ABC):
+    """Tells the current time (UTC); tests move it by hand."""
+
+    @abstractmethod
+    def now(self) -> datetime: ...
+
+
+class SystemClock(Clock):
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class PasswordHasher(ABC):
+    """Turns a password into a one-way hash and checks a password against one."""
+
+    @abstractmethod
+    def hash(self, password: str) -> str: ...
+
+    @abstractmethod
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+class CardVault(ABC):
+    """Keeps full card numbers out of the service: a number in, a token out."""
+
+    @abstractmethod
+    def store(self, number: str) -> str:
+        """Keep `number` safe and return the token that stands for it."""
+
+    @abstractmethod
+    def fingerprint(self, number: str) -> str:
+        """A stable, non-reversible digest: the same number gives the same fingerprint."""
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    profile_id: str
+    version: int
+    events: tuple[str, ...]
+    contact_id: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> CommandResult:
+        data: dict[str, Any] = json.loads(text)
+        data["events"] = tuple(data["events"])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    key: str
+    fingerprint: str
+    result: CommandResult
+    created_at: datetime = field(compare=False)
+
+
+class IdempotencyLedger(ABC):
+    """Remembers idempotency keys; the recorder writes them with the command's events.
+
+    Passing `idempotency=IdempotencyRecord(...)` to the recorder's `insert_events`
+    writes the record in the same transaction as the events.
+    """
+
+    @abstractmethod
+    def find_idempotency_record(self, key: str) -> IdempotencyRecord | None: ...

@@ -1,0 +1,226 @@
+"""ProfileService: one method per command of domain.md, and the stateless helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+from application.base import CommandApplication
+from application.context import CommandContext
+from application.ports import (
+    CommandResult,
+)
+from domain.card import card_brand_info, check_expiry, clean_card_number, detect_brand
+from domain.errors import RuleViolation
+from domain.events import Meta
+from domain.inputs import (
+    AdditionalInfoInput,
+    CardInput,
+    ContactPatch,
+    NewContact,
+    PasswordChange,
+    PreferencesPatch,
+    Registration,
+    Subscription,
+    parse,
+)
+from domain.newsletter import Decision, resolve_categories
+from domain.password import Strength, check_new_password, estimate_strength, generate_password
+from domain.profile import Profile, check_registration
+
+T = TypeVar("T")
+Data = Mapping[str, Any]
+
+
+class ProfileService(CommandApplication):
+    # Commands
+    def register(self, data: Registration | Data, ctx: CommandContext) -> CommandResult:
+        reg = parse(Registration, data)
+        fingerprint = self._fingerprint("register", None, reg.model_dump())
+        if (replayed := self._replay(ctx, fingerprint)) is not None:
+            return replayed
+        fields = check_registration(reg)
+        profile = Profile.register(
+            **fields, password_hash=self.hasher.hash(reg.password), meta=self._meta(ctx)
+        )
+        return self._commit(profile, ctx, fingerprint)
+
+    def change_contact(
+        self, profile_id: UUID, data: ContactPatch | Data, ctx: CommandContext
+    ) -> CommandResult:
+        patch = parse(ContactPatch, data)
+        return self._command(
+            "change_contact",
+            profile_id,
+            ctx,
+            patch.model_dump(exclude_unset=True),
+            lambda p, m: p.change_contact(patch, m),
+        )
+
+    def change_additional_info(
+        self, profile_id: UUID, data: AdditionalInfoInput | Data, ctx: CommandContext
+    ) -> CommandResult:
+        info = parse(AdditionalInfoInput, data)
+        return self._command(
+            "change_additional_info",
+            profile_id,
+            ctx,
+            info.model_dump(exclude_unset=True),
+            lambda p, m: p.change_additional_info(info, m),
+        )
+
+    def add_contact(
+        self, profile_id: UUID, data: NewContact | Data, ctx: CommandContext
+    ) -> CommandResult:
+        contact = parse(NewContact, data)
+        return self._command(
+            "add_contact",
+            profile_id,
+            ctx,
+            contact.model_dump(),
+            lambda p, m: p.add_contact(contact, m),
+        )
+
+    def remove_contact(
+        self, profile_id: UUID, contact_id: str, ctx: CommandContext
+    ) -> CommandResult:
+        return self._command(
+            "remove_contact",
+            profile_id,
+            ctx,
+            {"contact_id": contact_id},
+            lambda p, m: p.remove_contact(contact_id, m),
+        )
+
+    def change_preferences(
+        self, profile_id: UUID, data: PreferencesPatch | Data, ctx: CommandContext
+    ) -> CommandResult:
+        patch = parse(PreferencesPatch, data)
+        return self._command(
+            "change_preferences",
+            profile_id,
+            ctx,
+            patch.model_dump(exclude_unset=True),
+            lambda p, m: p.change_preferences(patch, m),
+        )
+
+    def change_password(
+        self, profile_id: UUID, data: PasswordChange | Data, ctx: CommandContext
+    ) -> CommandResult:
+        change = parse(PasswordChange, data)
+
+        def act(profile: Profile, meta: Meta) -> RuleViolation | None:
+            profile.check_password_attempts(meta.at)
+            if not self.hasher.verify(profile.password_hash, change.current_password):
+                profile.reject_password_change(meta)
+                return RuleViolation(
+                    "wrong_password", "The current password is wrong.", "current_password"
+                )
+            check_new_password(change.new_password, profile.user_inputs)
+            if self.hasher.verify(profile.password_hash, change.new_password):
+                raise RuleViolation(
+                    "password_reused", "The new password is the current one.", "new_password"
+                )
+            profile.change_password(self.hasher.hash(change.new_password), meta)
+            return None
+
+        return self._command("change_password", profile_id, ctx, change.model_dump(), act)
+
+    def register_card(
+        self, profile_id: UUID, data: CardInput | Data, ctx: CommandContext
+    ) -> CommandResult:
+        card = parse(CardInput, data)
+        number = clean_card_number(card.number)
+        brand = detect_brand(number)
+        if brand not in self.accepted_brands:
+            raise RuleViolation(
+                "unsupported_card_brand",
+                f"Accepted brands: {', '.join(self.accepted_brands)}.",
+                "number",
+            )
+        check_expiry(card.exp_month, card.exp_year, self.clock.now().date())
+
+        def act(profile: Profile, meta: Meta) -> None:
+            fingerprint = self.vault.fingerprint(number)
+            current = profile.card or {}
+            same = current.get("fingerprint") == fingerprint
+            summary = {
+                "token": current["token"] if same else self.vault.store(number),
+                "brand": brand,
+                "last4": number[-4:],
+                "exp_month": card.exp_month,
+                "exp_year": card.exp_year,
+                "holder_name": card.holder_name,
+                "fingerprint": fingerprint,
+            }
+            profile.register_card(summary, meta)
+
+        return self._command("register_card", profile_id, ctx, card.model_dump(), act)
+
+    def remove_card(self, profile_id: UUID, confirm: bool, ctx: CommandContext) -> CommandResult:
+        return self._command(
+            "remove_card",
+            profile_id,
+            ctx,
+            {"confirm": confirm},
+            lambda p, m: p.remove_card(confirm, m),
+        )
+
+    def link_social(
+        self, profile_id: UUID, network: str, url: str, ctx: CommandContext
+    ) -> CommandResult:
+        return self._command(
+            "link_social",
+            profile_id,
+            ctx,
+            {"network": network, "url": url},
+            lambda p, m: p.link_social(network, url, m),
+        )
+
+    def unlink_social(self, profile_id: UUID, network: str, ctx: CommandContext) -> CommandResult:
+        return self._command(
+            "unlink_social",
+            profile_id,
+            ctx,
+            {"network": network},
+            lambda p, m: p.unlink_social(network, m),
+        )
+
+    def subscribe_newsletters(
+        self, profile_id: UUID, data: Subscription | Data, ctx: CommandContext
+    ) -> CommandResult:
+        sub = parse(Subscription, data)
+        categories = resolve_categories(sub.categories, self.categories)
+        return self._command(
+            "subscribe_newsletters",
+            profile_id,
+            ctx,
+            sub.model_dump(),
+            lambda p, m: p.subscribe(categories, sub.consent.model_dump(), m),
+        )
+
+    def unsubscribe_newsletters(self, profile_id: UUID, ctx: CommandContext) -> CommandResult:
+        return self._command(
+            "unsubscribe_newsletters", profile_id, ctx, {}, lambda p, m: p.unsubscribe(m)
+        )
+
+    # Queries
+    def may_send(self, profile_id: UUID, kind: str) -> Decision:
+        return self.get_profile(profile_id).may_send(kind, self.categories)
+
+    @staticmethod
+    def password_strength(password: str, user_inputs: Sequence[str] = ()) -> Strength:
+        return estimate_strength(password, user_inputs)
+
+    @staticmethod
+    def generate_password() -> str:
+        return generate_password()
+
+    @staticmethod
+    def card_brand(partial: str) -> tuple[str | None, bool, bool]:
+        return card_brand_info(partial)
+
+    def today(self) -> date:
+        return self.clock.now().date()

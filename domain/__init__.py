@@ -1,0 +1,1 @@
+"""The Profile domain: aggregate, events, value rules and errors."""

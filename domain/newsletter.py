@@ -1,0 +1,76 @@
+"""Newsletter categories, consent records and the "may I send kind K?" rule."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from domain.errors import RuleViolation
+
+DEFAULT_CATEGORIES: tuple[str, ...] = ("news", "offers", "product_updates", "tips")
+TRANSACTIONAL_KINDS: tuple[str, ...] = (
+    "invoice",
+    "payment_receipt",
+    "whois_verification",
+    "service_notice",
+)
+CONSENT_CHANNELS: tuple[str, ...] = ("portal", "api", "support")
+LANGUAGES: tuple[str, ...] = ("fr", "en")
+
+
+def resolve_categories(requested: Sequence[str], known: Collection[str]) -> list[str]:
+    """`all` means every known category; anything unknown is refused."""
+    if "all" in requested:
+        return sorted(known)
+    for category in requested:
+        if category not in known:
+            raise RuleViolation(
+                "unknown_newsletter_category",
+                f"Unknown newsletter category {category!r}; known: {', '.join(sorted(known))}.",
+                "categories",
+            )
+    return sorted(set(requested))
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    reason: str
+
+
+def may_send(
+    kind: str,
+    newsletters: Mapping[str, Mapping[str, Any]],
+    domain_suggestions: bool,
+    known_categories: Collection[str],
+    unsubscribed_at: str | None = None,
+) -> Decision:
+    if kind in TRANSACTIONAL_KINDS:
+        return Decision(True, "transactional: never affected by newsletter choices")
+    if kind == "domain_suggestion":
+        if domain_suggestions:
+            return Decision(True, "domain suggestions accepted in the account preferences")
+        return Decision(False, "domain suggestions declined in the account preferences")
+    category = kind.removeprefix("newsletter:")
+    if category == kind:
+        raise RuleViolation(
+            "validation_error",
+            "Unknown kind; expected newsletter:<category>, domain_suggestion "
+            f"or one of {', '.join(TRANSACTIONAL_KINDS)}.",
+            "kind",
+        )
+    if category not in known_categories:
+        raise RuleViolation(
+            "unknown_newsletter_category", f"Unknown newsletter category {category!r}.", "kind"
+        )
+    consent = newsletters.get(category)
+    if consent is not None:
+        return Decision(
+            True,
+            f"subscribed to {category} since {consent.get('at')} "
+            f"(consent via {consent.get('channel')}, text {consent.get('text_version')})",
+        )
+    if unsubscribed_at is not None:
+        return Decision(False, f"unsubscribed from all newsletters at {unsubscribed_at}")
+    return Decision(False, f"not subscribed to {category}")

@@ -1,0 +1,180 @@
+"""Section E rules: card number, brand detection and expiry."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from domain.card import (
+    BRAND_NAMES,
+    BRANDS,
+    card_brand_info,
+    check_expiry,
+    clean_card_number,
+    detect_brand,
+)
+from domain.errors import RuleViolation
+
+# Luhn-valid test numbers published by the card networks / processors.
+TEST_CARDS = [
+    ("4111111111111111", "visa"),
+    ("4222222222222", "visa"),
+    ("5555555555554444", "mastercard"),
+    ("2223003122003222", "mastercard"),
+    ("378282246310005", "amex"),
+    ("371449635398431", "amex"),
+    ("6011111111111117", "discover"),
+    ("3530111333300000", "jcb"),
+    ("36227206271667", "diners"),
+    ("6200000000000005", "unionpay"),
+]
+
+
+def test_names_every_brand_for_display() -> None:
+    assert set(BRAND_NAMES) == set(BRANDS)
+    assert BRAND_NAMES["amex"] == "American Express"
+    assert BRAND_NAMES["diners"] == "Diners Club"
+
+
+@pytest.mark.parametrize(("number", "brand"), TEST_CARDS)
+def test_detects_the_brand_of_a_test_card(number: str, brand: str) -> None:
+    assert detect_brand(number) == brand
+
+
+@pytest.mark.parametrize(
+    ("prefix", "brand"),
+    [
+        ("4", "visa"),
+        ("51", "mastercard"),
+        ("55", "mastercard"),
+        ("2221", "mastercard"),
+        ("2720", "mastercard"),
+        ("34", "amex"),
+        ("37", "amex"),
+        ("6011", "discover"),
+        ("644", "discover"),
+        ("649", "discover"),
+        ("65", "discover"),
+        ("622126", "discover"),
+        ("622925", "discover"),
+        ("3528", "jcb"),
+        ("3589", "jcb"),
+        ("36", "diners"),
+        ("300", "diners"),
+        ("305", "diners"),
+        ("38", "diners"),
+        ("39", "diners"),
+        ("62", "unionpay"),
+        ("6221", "unionpay"),
+        ("622125", "unionpay"),
+        ("622926", "unionpay"),
+        ("4111 1111", "visa"),
+        ("5555-5555", "mastercard"),
+    ],
+)
+def test_detects_the_brand_from_a_partial_number_by_longest_prefix(prefix: str, brand: str) -> None:
+    assert detect_brand(prefix) == brand
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    ["", "3", "5", "6", "22", "2220", "2721", "50", "56", "306", "35", "3527", "3590", "601", "x4"],
+)
+def test_detects_no_brand_for_an_unknown_or_too_short_prefix(prefix: str) -> None:
+    assert detect_brand(prefix) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("4111111111111111", "4111111111111111"),
+        ("4111 1111 1111 1111", "4111111111111111"),
+        ("4111-1111-1111-1111", "4111111111111111"),
+        (" 3782 822463 10005 ", "378282246310005"),
+    ],
+)
+def test_cleans_a_card_number_of_spaces_and_dashes(value: str, expected: str) -> None:
+    assert clean_card_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "4111111111111112",  # Luhn fails
+        "4111 1111 1111 111a",
+        "4111.1111.1111.1111",
+        "41111111118",  # 11 digits, even if Luhn-valid
+        "41111111111111111113",  # 20 digits
+        "４１１１１１１１１１１１１１１１",  # full-width digits
+    ],
+)
+def test_refuses_an_invalid_card_number_without_echoing_it(value: str) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        clean_card_number(value)
+    assert caught.value.code == "invalid_card_number"
+    assert caught.value.field == "number"
+    compact = value.replace(" ", "").replace("-", "")
+    if compact:
+        assert compact not in caught.value.message
+        assert compact[-4:] not in caught.value.message
+
+
+@pytest.mark.parametrize(("number", "brand"), TEST_CARDS)
+def test_reports_a_complete_valid_test_card(number: str, brand: str) -> None:
+    assert card_brand_info(number) == (brand, True, True)
+
+
+@pytest.mark.parametrize(
+    ("partial", "expected"),
+    [
+        ("", (None, False, False)),
+        ("4", ("visa", False, False)),
+        ("4111 1111", ("visa", False, False)),
+        ("411111111111111", ("visa", False, False)),  # 15 digits: not a Visa length
+        ("4111111111111112", ("visa", True, False)),  # complete but Luhn fails
+        ("4111111111111111113", ("visa", True, False)),  # 19 digits, Luhn fails
+        ("37828224631000", ("amex", False, False)),
+        ("5555555555554444", ("mastercard", True, True)),
+        ("9999999999999995", (None, False, True)),  # Luhn-valid, unknown brand
+        ("abc", (None, False, False)),
+    ],
+)
+def test_describes_a_number_being_typed(
+    partial: str, expected: tuple[str | None, bool, bool]
+) -> None:
+    assert card_brand_info(partial) == expected
+
+
+TODAY = datetime.date(2026, 5, 17)
+
+
+@pytest.mark.parametrize(("month", "year"), [(5, 2026), (6, 2026), (1, 2027), (12, 2040)])
+def test_accepts_a_card_valid_through_the_end_of_its_expiry_month(month: int, year: int) -> None:
+    check_expiry(month, year, TODAY)
+
+
+def test_accepts_a_card_on_the_last_day_of_its_expiry_month() -> None:
+    check_expiry(2, 2028, datetime.date(2028, 2, 29))
+
+
+@pytest.mark.parametrize("month", [0, 13, -1, 99])
+def test_refuses_an_expiry_month_outside_one_to_twelve(month: int) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        check_expiry(month, 2030, TODAY)
+    assert (caught.value.code, caught.value.field) == ("invalid_expiry", "exp_month")
+
+
+@pytest.mark.parametrize("year", [26, 30, 99, 0, 1999, 10000])
+def test_refuses_an_expiry_year_that_is_not_four_digits(year: int) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        check_expiry(12, year, TODAY)
+    assert (caught.value.code, caught.value.field) == ("invalid_expiry", "exp_year")
+
+
+@pytest.mark.parametrize(("month", "year"), [(4, 2026), (12, 2025), (1, 2000)])
+def test_refuses_a_card_past_its_expiry_month(month: int, year: int) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        check_expiry(month, year, TODAY)
+    assert (caught.value.code, caught.value.field) == ("card_expired", "exp_year")

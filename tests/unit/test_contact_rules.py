@@ -1,0 +1,247 @@
+"""Section A rules: e-mail, phone, country, postal code and address."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.contact import (
+    ADDRESS_FIELDS,
+    normalise_address,
+    normalise_country,
+    normalise_email,
+    normalise_phone,
+    normalise_postal_code,
+)
+from domain.errors import RuleViolation
+
+# --- e-mail -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Jean.Dupont@EXAMPLE.com", "Jean.Dupont@example.com"),
+        ("  marie@exemple.fr ", "marie@exemple.fr"),
+        ("a+tag@sub.example.org", "a+tag@sub.example.org"),
+    ],
+)
+def test_normalises_an_email_by_lower_casing_its_domain(value: str, expected: str) -> None:
+    assert normalise_email(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "jean", "jean@", "@example.com", "a@@example.com", "jean dupont@example.com", "a@localhost"],
+)
+def test_refuses_a_malformed_email(value: str) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        normalise_email(value)
+    assert caught.value.code == "invalid_email"
+    assert caught.value.field == "email"
+    assert caught.value.message
+
+
+def test_reports_an_email_error_on_the_field_it_is_given() -> None:
+    with pytest.raises(RuleViolation) as caught:
+        normalise_email("nope", field="contacts.email")
+    assert (caught.value.code, caught.value.field) == ("invalid_email", "contacts.email")
+
+
+# --- phone --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "country", "expected"),
+    [
+        ("514 555 0199", None, "+15145550199"),
+        ("(613) 555-0100", "CA", "+16135550100"),
+        ("01 23 45 67 89", "FR", "+33123456789"),
+        ("01 23 45 67 89", "fr", "+33123456789"),
+        ("+33 1 23 45 67 89", "CA", "+33123456789"),
+        ("+1 514 555 0199", "FR", "+15145550199"),
+        ("(212) 555-0123", "US", "+12125550123"),
+    ],
+)
+def test_stores_a_phone_as_e164_using_the_country_as_region_hint(
+    value: str, country: str | None, expected: str
+) -> None:
+    assert normalise_phone(value, country) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "country"),
+    [
+        ("", None),
+        ("not a phone", None),
+        ("12", None),
+        ("514 555 019", "CA"),
+        ("+1 555 0000", None),
+        ("01 23 45 67 89", "ZZ"),
+    ],
+)
+def test_refuses_a_phone_that_is_not_a_valid_number(value: str, country: str | None) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        normalise_phone(value, country)
+    assert caught.value.code == "invalid_phone"
+    assert caught.value.field == "phone"
+
+
+# --- country ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "expected"), [("CA", "CA"), ("fr", "FR"), (" us ", "US")])
+def test_accepts_an_iso_alpha_2_country_and_upper_cases_it(value: str, expected: str) -> None:
+    assert normalise_country(value) == expected
+
+
+@pytest.mark.parametrize("value", ["", "ZZ", "XX", "CAN", "Canada", "C1", "ÇA"])
+def test_refuses_a_country_that_is_not_an_iso_alpha_2_code(value: str) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        normalise_country(value)
+    assert caught.value.code == "invalid_country"
+    assert caught.value.field == "address.country"
+
+
+# --- postal code --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "country", "expected"),
+    [
+        ("H2X 1Y4", "CA", "H2X 1Y4"),
+        ("h2x1y4", "CA", "H2X 1Y4"),
+        (" k1a  0b1 ", "ca", "K1A 0B1"),
+        ("12345", "US", "12345"),
+        ("12345-6789", "US", "12345-6789"),
+        ("12345 6789", "US", "12345-6789"),
+        ("75001", "FR", "75001"),
+        ("20000", "FR", "20000"),
+        ("10115", "DE", "10115"),
+        ("1000", "BE", "1000"),
+        ("8001", "CH", "8001"),
+        ("1012ab", "NL", "1012 AB"),
+        ("sw1a1aa", "GB", "SW1A 1AA"),
+        ("M1 1AE", "GB", "M1 1AE"),
+        ("L-1111", "LU", "1111"),
+        (" 100-0001 ", "JP", "100-0001"),
+    ],
+)
+def test_normalises_a_postal_code_for_its_country(value: str, country: str, expected: str) -> None:
+    assert normalise_postal_code(value, country) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "H2X", "H2X 1Y", "12345", "D2X 1Y4", "W2X 1Y4", "H2X 1Y4 5", "H2X-1YA", "Ｈ2X 1Y4"],
+)
+def test_refuses_postal_code_of_the_wrong_shape_for_canada(value: str) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        normalise_postal_code(value, "CA")
+    assert caught.value.code == "invalid_postal_code"
+    assert caught.value.field == "address.postal_code"
+
+
+@pytest.mark.parametrize(
+    ("value", "country"),
+    [
+        ("1234", "US"),
+        ("123456", "US"),
+        ("12345-678", "US"),
+        ("ABCDE", "US"),
+        ("H2X 1Y4", "US"),
+        ("7500", "FR"),
+        ("750001", "FR"),
+        ("75OO1", "FR"),
+        ("0999", "BE"),
+        ("1012 SA", "NL"),
+        ("12345", "GB"),
+        ("٧٥٠٠١", "FR"),
+    ],
+)
+def test_refuses_postal_code_of_the_wrong_shape_for_us_france_and_others(
+    value: str, country: str
+) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        normalise_postal_code(value, country)
+    assert caught.value.code == "invalid_postal_code"
+    assert caught.value.field == "address.postal_code"
+
+
+@pytest.mark.parametrize("value", ["", "   ", "1234567890123"])
+def test_refuses_an_empty_or_overlong_postal_code_for_other_countries(value: str) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        normalise_postal_code(value, "JP", field="contact.postal_code")
+    assert (caught.value.code, caught.value.field) == ("invalid_postal_code", "contact.postal_code")
+
+
+# --- address ------------------------------------------------------------------------
+
+FULL_ADDRESS = {
+    "line1": " 1234 rue Sainte-Catherine O ",
+    "line2": " Bureau 500 ",
+    "city": "Montréal",
+    "region": "QC",
+    "postal_code": "h3g1p1",
+    "country": "ca",
+}
+
+
+def test_normalises_a_full_address() -> None:
+    assert normalise_address(FULL_ADDRESS) == {
+        "line1": "1234 rue Sainte-Catherine O",
+        "line2": "Bureau 500",
+        "city": "Montréal",
+        "region": "QC",
+        "postal_code": "H3G 1P1",
+        "country": "CA",
+    }
+
+
+def test_returns_every_address_field_with_missing_and_empty_parts_as_none() -> None:
+    address = normalise_address(
+        {"line1": "10 rue de Rivoli", "line2": "   ", "city": "Paris", "postal_code": "75004",
+         "country": "FR"}
+    )
+    assert tuple(address) == ADDRESS_FIELDS
+    assert address["line2"] is None
+    assert address["region"] is None
+
+
+@pytest.mark.parametrize("missing", ["line1", "city", "postal_code", "country"])
+def test_refuses_an_address_without_one_of_its_required_parts(missing: str) -> None:
+    for absent in (None, "", "  "):
+        data = {**FULL_ADDRESS, missing: absent}
+        with pytest.raises(RuleViolation) as caught:
+            normalise_address(data)
+        assert caught.value.code == "validation_error"
+        assert caught.value.field == f"address.{missing}"
+
+
+def test_refuses_an_address_with_an_unknown_part() -> None:
+    with pytest.raises(RuleViolation) as caught:
+        normalise_address({**FULL_ADDRESS, "postcode": "H3G 1P1"})
+    assert (caught.value.code, caught.value.field) == ("validation_error", "address.postcode")
+
+
+def test_refuses_an_address_part_that_is_far_too_long() -> None:
+    with pytest.raises(RuleViolation) as caught:
+        normalise_address({**FULL_ADDRESS, "line2": "x" * 201})
+    assert (caught.value.code, caught.value.field) == ("validation_error", "address.line2")
+
+
+def test_refuses_an_address_with_an_unknown_country() -> None:
+    with pytest.raises(RuleViolation) as caught:
+        normalise_address({**FULL_ADDRESS, "country": "QC"})
+    assert (caught.value.code, caught.value.field) == ("invalid_country", "address.country")
+
+
+def test_checks_the_postal_code_against_the_address_country() -> None:
+    with pytest.raises(RuleViolation) as caught:
+        normalise_address({**FULL_ADDRESS, "country": "FR"})
+    assert (caught.value.code, caught.value.field) == ("invalid_postal_code", "address.postal_code")
+
+
+def test_reports_address_errors_under_the_given_field_prefix() -> None:
+    with pytest.raises(RuleViolation) as caught:
+        normalise_address({**FULL_ADDRESS, "postal_code": "nope"}, field="contact.address")
+    assert caught.value.field == "contact.address.postal_code"
