@@ -30,16 +30,20 @@ from domain.profile import Profile
 T = TypeVar("T")
 
 
+def as_uuid(profile_id: UUID | str) -> UUID:
+    return profile_id if isinstance(profile_id, UUID) else UUID(str(profile_id))
+
+
 class ProfileEventStore(Application[UUID]):
     """The profiles' event store alone: what projections and auditors read."""
 
     name = "profiles"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Profile: 50}
 
-    def get_profile(self, profile_id: UUID, version: int | None = None) -> Profile:
+    def get_profile(self, profile_id: UUID | str, version: int | None = None) -> Profile:
         try:
-            return cast(Profile, self.repository.get(profile_id, version=version))
-        except AggregateNotFoundError:
+            return cast(Profile, self.repository.get(as_uuid(profile_id), version=version))
+        except (AggregateNotFoundError, ValueError):
             raise ProfileNotFound(profile_id) from None
 
 
