@@ -43,6 +43,7 @@ def _pieces(text: str, separators: str) -> list[str]:
 def _context_words(user_inputs: Sequence[str]) -> list[str]:
     """The profile's words for zxcvbn: each input and its parts (e-mail local part, domain)."""
     words: list[str] = []
+    names: list[str] = []
     for value in user_inputs:
         text = value.strip()
         words.append(text)
@@ -51,6 +52,8 @@ def _context_words(user_inputs: Sequence[str]) -> list[str]:
             words.extend([local, domain, *domain.split(".")[:-1], *_pieces(local, "._-+")])
         else:
             words.extend(_pieces(text, "-'"))
+            names.append(text)
+    words.extend(_pieces(" ".join(names), "-'")[-1:])  # the full name run together
     return list(dict.fromkeys(word for word in words if len(word) >= MIN_CONTEXT_WORD))
 
 

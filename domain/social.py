@@ -26,7 +26,11 @@ def _on_hosts(host: str, hosts: tuple[str, ...]) -> bool:
 
 
 def normalise_social_url(network: str, url: str) -> str:
-    """Check a profile link on a supported network's own hosts; return it normalised."""
+    """Check a profile link on a supported network's own hosts; return it normalised.
+
+    The link must lead somewhere past the bare host: a path, or a fragment as in
+    Signal's links (https://signal.me/#eu/…, https://signal.group/#…).
+    """
     hosts = NETWORK_HOSTS.get(network)
     if hosts is None:
         raise RuleViolation(
@@ -53,7 +57,7 @@ def normalise_social_url(network: str, url: str) -> str:
         or parsed.port != _HTTPS_PORT
         or parsed.host is None
         or not _on_hosts(parsed.host, hosts)
-        or parsed.path in (None, "", "/")
+        or (parsed.path in (None, "", "/") and not parsed.fragment)
     ):
         raise wrong
     return str(parsed)

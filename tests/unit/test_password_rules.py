@@ -24,7 +24,12 @@ def test_bounds_are_twelve_and_one_hundred_twenty_eight() -> None:
 
 @pytest.mark.parametrize(
     "password",
-    [STRONG, "motdepasse-très-sécurisé-éléphant", "Tr0ub4dor&3 xylophone", "ζωή-χαρά-θάλασσα-βουνό"],
+    [
+        STRONG,
+        "motdepasse-très-sécurisé-éléphant",
+        "Tr0ub4dor&3 xylophone",
+        "ζωή-χαρά-θάλασσα-βουνό",
+    ],
 )
 def test_accepts_a_strong_password_of_any_characters(password: str) -> None:
     strength = estimate_strength(password, PROFILE)
@@ -51,7 +56,7 @@ def test_refuses_a_guessable_password_with_the_estimator_feedback(password: str)
 
 
 @pytest.mark.parametrize(
-    "password", ["JeanPierreDupont!", "jeandupont2024!", "dupont.jean.example", "Jean-Pierre 1987"]
+    "password", ["JeanPierreDupont!", "jeandupont2024!", "DupontJeanPierre", "Jean-Pierre 1987"]
 )
 def test_refuses_a_password_made_of_the_profiles_names_and_email(password: str) -> None:
     assert not estimate_strength(password, PROFILE).strong

@@ -30,7 +30,11 @@ def test_supports_exactly_the_six_networks_of_the_spec() -> None:
         ("signal", "https://signal.group/#abc", None),
         ("linkedin", "https://linkedin.com/in/jdupont", None),
         ("linkedin", "https://www.linkedin.com/in/jdupont/", None),
-        ("linkedin", "  https://ca.linkedin.com/in/jdupont  ", "https://ca.linkedin.com/in/jdupont"),
+        (
+            "linkedin",
+            "  https://ca.linkedin.com/in/jdupont  ",
+            "https://ca.linkedin.com/in/jdupont",
+        ),
         ("facebook", "https://facebook.com:443/jean", "https://facebook.com/jean"),
     ],
 )
@@ -57,6 +61,7 @@ def test_refuses_an_unsupported_network(network: str) -> None:
         ("facebook", "https://facebook.com"),  # no path
         ("facebook", "https://facebook.com/"),
         ("facebook", "https://facebook.com/?id=1"),
+        ("signal", "https://signal.me/"),
         ("facebook", "https://facebook.com.evil.com/jean"),  # lookalike suffix
         ("facebook", "https://evil.com/facebook.com"),  # host only in the path
         ("facebook", "https://facebook.com@evil.com/jean"),  # userinfo trick
@@ -76,9 +81,7 @@ def test_refuses_an_unsupported_network(network: str) -> None:
         ("linkedin", ""),
     ],
 )
-def test_refuses_a_link_that_is_not_a_full_https_url_on_the_network(
-    network: str, url: str
-) -> None:
+def test_refuses_a_link_that_is_not_a_full_https_url_on_the_network(network: str, url: str) -> None:
     with pytest.raises(RuleViolation) as caught:
         normalise_social_url(network, url)
     assert (caught.value.code, caught.value.field) == ("invalid_social_url", "url")
