@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC
 from typing import Any, ClassVar, TypeVar, cast
 from uuid import UUID
 
@@ -22,8 +23,8 @@ from application.ports import (
     PasswordHasher,
     SystemClock,
 )
-from domain.errors import IdempotencyKeyReused, ProfileNotFound, RuleViolation, VersionConflict
-from domain.events import Meta
+from domain.errors import DomainError, IdempotencyKeyReused, ProfileNotFound, VersionConflict
+from domain.events import Meta, ProfileEvent
 from domain.newsletter import DEFAULT_CATEGORIES
 from domain.profile import Profile
 
@@ -48,6 +49,9 @@ class ProfileEventStore(Application[UUID]):
 
 
 class CommandApplication(ProfileEventStore):
+    """Runs commands against the profiles' event store, with versions and idempotency."""
+
+    name = "profiles"  # the same store as ProfileEventStore (PostgreSQL table prefix)
 
     def __init__(
         self,
@@ -97,10 +101,15 @@ class CommandApplication(ProfileEventStore):
         profile = self.get_profile(profile_id)
         if ctx.expected_version is not None and profile.version != ctx.expected_version:
             raise VersionConflict(ctx.expected_version, profile.version)
-        outcome = act(profile, self._meta(ctx))
-        if isinstance(outcome, RuleViolation):
-            self._commit(profile, ctx, None)
-            raise outcome
+        try:
+            outcome = act(profile, self._meta(ctx))
+        except DomainError:
+            if profile.pending_events and all(
+                isinstance(e, ProfileEvent) and e.recorded_when_refused
+                for e in profile.pending_events
+            ):
+                self._commit(profile, ctx, None)
+            raise
         return self._commit(
             profile, ctx, fingerprint, contact_id=outcome if isinstance(outcome, str) else None
         )
@@ -130,8 +139,13 @@ class CommandApplication(ProfileEventStore):
         except IntegrityError:
             if fingerprint and (replayed := self._replay(ctx, fingerprint)) is not None:
                 return replayed
-            raise VersionConflict(ctx.expected_version, None) from None
+            raise VersionConflict(ctx.expected_version, self._head(profile.id)) from None
         return result
+
+    def _head(self, profile_id: UUID) -> int | None:
+        """The version of the last recorded event of a profile."""
+        last = self.recorder.select_events(profile_id, desc=True, limit=1)
+        return last[0].originator_version if last else None
 
     def _replay(self, ctx: CommandContext, fingerprint: str) -> CommandResult | None:
         if ctx.idempotency_key is None:
@@ -148,4 +162,5 @@ class CommandApplication(ProfileEventStore):
         return hmac.new(self._fingerprint_key, payload.encode(), hashlib.sha256).hexdigest()
 
     def _meta(self, ctx: CommandContext) -> Meta:
-        return Meta(ctx.actor, ctx.correlation_id, ctx.idempotency_key, self.clock.now())
+        now = self.clock.now().astimezone(UTC)
+        return Meta(ctx.actor, ctx.correlation_id, ctx.idempotency_key, now)

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 from uuid import UUID
 
 from application.base import CommandApplication
 from application.context import CommandContext
-from application.ports import (
-    CommandResult,
-)
-from domain.card import card_brand_info, check_expiry, clean_card_number, detect_brand
-from domain.errors import RuleViolation
+from application.ports import CommandResult
+from domain.card import card_brand_info
 from domain.events import Meta
 from domain.inputs import (
     AdditionalInfoInput,
@@ -27,24 +24,28 @@ from domain.inputs import (
     parse,
 )
 from domain.newsletter import Decision, resolve_categories
-from domain.password import Strength, check_new_password, estimate_strength, generate_password
-from domain.profile import Profile, check_registration
+from domain.password import Strength, estimate_strength, generate_password
+from domain.profile import Profile
+from domain.rules import check_card, check_registration
 
-T = TypeVar("T")
 Data = Mapping[str, Any]
 
 
 class ProfileService(CommandApplication):
+    """The profile service's commands and queries (secrets never enter a fingerprint)."""
+
+    name = "profiles"
+
     # Commands
     def register(self, data: Registration | Data, ctx: CommandContext) -> CommandResult:
         reg = parse(Registration, data)
-        fingerprint = self._fingerprint("register", None, reg.model_dump())
+        args = reg.model_dump(exclude={"password"})
+        fingerprint = self._fingerprint("register", None, args)
         if (replayed := self._replay(ctx, fingerprint)) is not None:
             return replayed
         fields = check_registration(reg)
-        profile = Profile.register(
-            **fields, password_hash=self.hasher.hash(reg.password), meta=self._meta(ctx)
-        )
+        password_hash = self.hasher.hash(reg.password)
+        profile = Profile.register(fields, password_hash, self._meta(ctx))
         return self._commit(profile, ctx, fingerprint)
 
     def change_contact(
@@ -110,40 +111,22 @@ class ProfileService(CommandApplication):
         self, profile_id: UUID, data: PasswordChange | Data, ctx: CommandContext
     ) -> CommandResult:
         change = parse(PasswordChange, data)
-
-        def act(profile: Profile, meta: Meta) -> RuleViolation | None:
-            profile.check_password_attempts(meta.at)
-            if not self.hasher.verify(profile.password_hash, change.current_password):
-                profile.reject_password_change(meta)
-                return RuleViolation(
-                    "wrong_password", "The current password is wrong.", "current_password"
-                )
-            check_new_password(change.new_password, profile.user_inputs)
-            if self.hasher.verify(profile.password_hash, change.new_password):
-                raise RuleViolation(
-                    "password_reused", "The new password is the current one.", "new_password"
-                )
-            profile.change_password(self.hasher.hash(change.new_password), meta)
-            return None
-
-        return self._command("change_password", profile_id, ctx, change.model_dump(), act)
+        return self._command(
+            "change_password",
+            profile_id,
+            ctx,
+            {},
+            lambda p, m: p.change_password(change, self.hasher, m),
+        )
 
     def register_card(
         self, profile_id: UUID, data: CardInput | Data, ctx: CommandContext
     ) -> CommandResult:
         card = parse(CardInput, data)
-        number = clean_card_number(card.number)
-        brand = detect_brand(number)
-        if brand not in self.accepted_brands:
-            raise RuleViolation(
-                "unsupported_card_brand",
-                f"Accepted brands: {', '.join(self.accepted_brands)}.",
-                "number",
-            )
-        check_expiry(card.exp_month, card.exp_year, self.clock.now().date())
+        number, brand = check_card(card, self.accepted_brands, self.today())
+        fingerprint = self.vault.fingerprint(number)
 
         def act(profile: Profile, meta: Meta) -> None:
-            fingerprint = self.vault.fingerprint(number)
             current = profile.card or {}
             same = current.get("fingerprint") == fingerprint
             summary = {
@@ -157,7 +140,8 @@ class ProfileService(CommandApplication):
             }
             profile.register_card(summary, meta)
 
-        return self._command("register_card", profile_id, ctx, card.model_dump(), act)
+        args = {**card.model_dump(exclude={"number"}), "fingerprint": fingerprint}
+        return self._command("register_card", profile_id, ctx, args, act)
 
     def remove_card(self, profile_id: UUID, confirm: bool, ctx: CommandContext) -> CommandResult:
         return self._command(
@@ -198,7 +182,7 @@ class ProfileService(CommandApplication):
             profile_id,
             ctx,
             sub.model_dump(),
-            lambda p, m: p.subscribe(categories, sub.consent.model_dump(), m),
+            lambda p, m: p.subscribe(categories, sub.consent, m),
         )
 
     def unsubscribe_newsletters(self, profile_id: UUID, ctx: CommandContext) -> CommandResult:

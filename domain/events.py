@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from eventsourcing.domain import Aggregate
 
@@ -30,13 +30,19 @@ class Meta:
         }
 
 
+# How many wrong-password timestamps a profile keeps (the lock-out needs no more).
+REJECTIONS_KEPT = 5
+
+
 class ProfileEvent(Aggregate.Event):
     actor: str
     correlation_id: str
     idempotency_key: str | None
+    # A refused command records no event, except those whose class sets this.
+    recorded_when_refused: ClassVar[bool] = False
 
-    def apply(self, aggregate: Any) -> None:
-        self.apply_to(aggregate)
+    def apply(self, aggregate: object) -> None:
+        self.apply_to(cast("Profile", aggregate))
 
     def apply_to(self, profile: Profile) -> None:
         raise NotImplementedError
@@ -123,10 +129,14 @@ class PasswordChanged(ProfileEvent):
 
 
 class PasswordChangeRejected(ProfileEvent):
+    """A wrong current password; no secret in it."""
+
+    recorded_when_refused: ClassVar[bool] = True
     reason: str
 
     def apply_to(self, profile: Profile) -> None:
-        profile.rejected_attempts = [*profile.rejected_attempts, self.timestamp.isoformat()]
+        attempts = [*profile.rejected_attempts, self.timestamp.isoformat()]
+        profile.rejected_attempts = attempts[-REJECTIONS_KEPT:]
 
 
 class CardRegistered(ProfileEvent):

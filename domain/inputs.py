@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 from pydantic import ValidationError as PydanticValidationError
@@ -59,7 +59,7 @@ class NewContact(Input):
     name: Name
     email: Text
     phone: Text | None = None
-    roles: list[Text] = Field(default_factory=list, max_length=2)
+    roles: list[Literal["billing", "whois"]] = Field(default_factory=list, max_length=2)
 
 
 class PreferencesPatch(Input):
@@ -87,8 +87,10 @@ class SocialLink(Input):
 
 
 class Consent(Input):
-    channel: Text
-    text_version: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    channel: Literal["portal", "api", "support"]
+    text_version: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)
+    ]
     language: Text
 
 
