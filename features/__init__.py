@@ -1,0 +1,1 @@
+"""Executable documentation of the profile service: one .feature per capability."""

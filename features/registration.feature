@@ -1,0 +1,29 @@
+Feature: Registration
+  A customer opens an account: the service assigns her profile id and records who she is.
+
+  Scenario: Registering creates the profile with the most private choices by default
+    When Marie Tremblay registers with the email marie@example.com
+    Then the command is accepted at version 1
+    And the events recorded are ProfileRegistered
+    And her preferences are:
+      | billing contact       | holder |
+      | communication channel | email  |
+      | language              | fr     |
+      | pdf invoices          | no     |
+      | domain suggestions    | no     |
+    And she is the holder contact of her account
+
+  Scenario: The registration details are checked like any later change
+    When Marie Tremblay registers with the email marie@example
+    Then the command is refused with invalid_email on email
+    And no event is recorded
+
+  Scenario: Malformed input is refused before any rule runs
+    When Marie Tremblay registers without a last name
+    Then the command is refused with validation_error on last_name
+    And no event is recorded
+
+  Scenario: A command for a profile that does not exist is refused
+    When someone changes the email of an unknown profile to marie@example.com
+    Then the command is refused with profile_not_found
+    And no event is recorded

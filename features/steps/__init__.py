@@ -1,0 +1,1 @@
+"""Step definitions shared by several feature files."""
