@@ -9,14 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from adapters.security import Argon2idHasher, SqlCardVault, derive_key
-from adapters.settings import Settings
+from adapters.settings import ConfigurationError, Settings
 from adapters.sql import SqlRunner
 from application.ports import Clock
 from application.service import ProfileService
 
-
-class ConfigurationError(Exception):
-    """A setting is missing or wrong; the message names the variable."""
+__all__ = ["ConfigurationError", "Container", "build", "vault_master_key"]
 
 
 def vault_master_key(settings: Settings) -> bytes:

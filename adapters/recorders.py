@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from application.ports import CommandResult, IdempotencyLedger, IdempotencyRecor
 IDEMPOTENCY_TABLE = "idempotency_keys"
 
 
-def _record_from_row(row: Any) -> IdempotencyRecord:
+def _record_from_row(row: Mapping[str, Any]) -> IdempotencyRecord:
     created = row["created_at"]
     return IdempotencyRecord(
         key=row["key"],
@@ -38,7 +38,7 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
         ]
 
     def _insert_events(
-        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
     ) -> Sequence[int] | None:
         record: IdempotencyRecord | None = kwargs.get("idempotency")
         if record is not None:
@@ -57,7 +57,7 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
 
 
 class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
         super().__init__(*args, **kwargs)
         self.idempotency_table = Identifier(self.datastore.schema, IDEMPOTENCY_TABLE)
         self.sql_create_statements.append(
@@ -69,7 +69,7 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
         )
 
     def _insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
     ) -> None:
         record: IdempotencyRecord | None = kwargs.get("idempotency")
         if record is not None:

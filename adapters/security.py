@@ -21,7 +21,9 @@ def derive_key(master: bytes, purpose: str) -> bytes:
 
 
 class Argon2idHasher(PasswordHasher):
-    def __init__(self, time_cost: int = 3, memory_cost_kib: int = 65536, parallelism: int = 4):
+    def __init__(
+        self, time_cost: int = 3, memory_cost_kib: int = 65536, parallelism: int = 4
+    ) -> None:
         self._argon2 = Argon2(
             time_cost=time_cost,
             memory_cost=memory_cost_kib,
@@ -67,7 +69,8 @@ class SqlCardVault(CardVault):
         row = self._sql.fetchone(f"SELECT * FROM {self.table} WHERE token = ?", (token,))
         if row is None:
             return None
-        return self._aes.decrypt(bytes(row["nonce"]), bytes(row["ciphertext"]), token.encode()).decode()
+        plain = self._aes.decrypt(bytes(row["nonce"]), bytes(row["ciphertext"]), token.encode())
+        return plain.decode()
 
     def fingerprint(self, number: str) -> str:
         return hmac.new(self._fingerprint_key, number.encode(), hashlib.sha256).hexdigest()[:32]

@@ -4,17 +4,37 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import sys
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 from urllib.parse import unquote, urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.card import BRANDS
 
 CommaList = Annotated[tuple[str, ...], NoDecode]
+ENV_PREFIX = "PROFILE_"
+_CATEGORY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
+
+
+class ConfigurationError(ValueError):
+    """A setting is missing or wrong; the message names the variable."""
+
+
+def _describe(error: ValidationError) -> str:
+    """One line per bad variable, named as in the environment; never the value itself."""
+    lines = []
+    for item in error.errors(include_input=False, include_url=False):
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if item["loc"]:
+            name = ENV_PREFIX + str(item["loc"][0]).upper()
+            lines.append(f"{name}: {message}")
+        else:
+            lines.append(message)
+    return "; ".join(lines)
 
 
 def _split(value: object) -> object:
@@ -29,14 +49,16 @@ def _key(value: SecretStr | None, name: str) -> SecretStr | None:
     try:
         raw = base64.b64decode(value.get_secret_value(), validate=True)
     except binascii.Error:
-        raise ValueError(f"{name} must be base64") from None
+        raise ValueError(f"{name} must be base64 (of 32 random bytes)") from None
     if len(raw) != 32:
-        raise ValueError(f"{name} must be the base64 of 32 bytes")
+        raise ValueError(f"{name} must be the base64 of 32 bytes, not of {len(raw)}")
     return value
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PROFILE_", extra="ignore")
+    """Validated at construction: a bad value raises ConfigurationError naming its variable."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore")
 
     database_url: str = "sqlite:///var/profiles.db"
     vault_key: SecretStr | None = None
@@ -50,7 +72,28 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(default=65536, ge=8, le=4 * 1024 * 1024)
     postgres_pool_size: int = Field(default=10, ge=1, le=200)
 
-    _split_categories = field_validator("newsletter_categories", mode="before")(_split)
+    def __init__(self, **values: object) -> None:
+        try:
+            super().__init__(**values)  # type: ignore[arg-type]
+        except ValidationError as error:
+            raise ConfigurationError(_describe(error)) from None
+
+    @field_validator("newsletter_categories", mode="before")
+    @classmethod
+    def _categories(cls, value: object) -> object:
+        categories = _split(value)
+        if isinstance(categories, tuple):
+            if not categories:
+                raise ValueError("name at least one newsletter category")
+            for category in categories:
+                if not isinstance(category, str) or not _CATEGORY.match(category):
+                    raise ValueError(
+                        f"{category!r} is not a category name (a-z, 0-9, _ and -, "
+                        "at most 50 characters)"
+                    )
+                if category == "all":
+                    raise ValueError("'all' means every category and cannot be one")
+        return categories
 
     @field_validator("accepted_card_brands", mode="before")
     @classmethod
@@ -79,7 +122,17 @@ class Settings(BaseSettings):
             return value
         if scheme in ("postgresql", "postgres") and urlsplit(value).path.strip("/"):
             return value
-        raise ValueError("expected sqlite:///path/to/file.db or postgresql://user:pass@host:port/db")
+        raise ValueError(
+            "expected sqlite:///path/to/file.db or postgresql://user:pass@host:port/db"
+        )
+
+    @model_validator(mode="after")
+    def _vault_key_with_postgres(self) -> Self:
+        if self.is_postgres and self.vault_key is None:
+            raise ValueError(
+                "PROFILE_VAULT_KEY is required with PostgreSQL (base64 of 32 random bytes)"
+            )
+        return self
 
     @property
     def is_postgres(self) -> bool:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
+Row = Mapping[str, Any]
+
 
 class Cursor(Protocol):
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
-    def fetchone(self) -> Any: ...
-    def fetchall(self) -> Any: ...
+    def execute(self, sql: str, params: Sequence[object] = ()) -> object: ...
+    def fetchone(self) -> Row | None: ...
+    def fetchall(self) -> list[Row]: ...
 
 
 class SqlRunner:
@@ -29,19 +31,19 @@ class SqlRunner:
     @contextmanager
     def transaction(self, *, commit: bool = True) -> Iterator[Cursor]:
         with self.datastore.transaction(commit=commit) as cursor:
-            yield _Adapted(cursor, self)
+            yield _Adapted(cast(Cursor, cursor), self)
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+    def execute(self, sql: str, params: Sequence[object] = ()) -> None:
         with self.transaction() as cursor:
             cursor.execute(sql, params)
 
-    def fetchone(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+    def fetchone(self, sql: str, params: Sequence[object] = ()) -> dict[str, Any] | None:
         with self.transaction(commit=False) as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
         return None if row is None else dict(row)
 
-    def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[dict[str, Any]]:
         with self.transaction(commit=False) as cursor:
             cursor.execute(sql, params)
             return [dict(row) for row in cursor.fetchall()]
@@ -49,17 +51,36 @@ class SqlRunner:
     def blob(self) -> str:
         return "BYTEA" if self.is_postgres else "BLOB"
 
+    def tables(self) -> list[str]:
+        """Every table of the store: SQLite's whole file, PostgreSQL's schema."""
+        if isinstance(self.datastore, PostgresDatastore):
+            rows = self.fetchall(
+                "SELECT table_name AS name FROM information_schema.tables "
+                "WHERE table_schema = ? AND table_type = 'BASE TABLE' ORDER BY table_name",
+                (self.datastore.schema,),
+            )
+        else:
+            rows = self.fetchall(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        return [str(row["name"]) for row in rows]
+
+    def dump(self, table: str) -> list[dict[str, Any]]:
+        """Every row of one table (for audits and leak checks; tables are not user input)."""
+        quoted = '"' + table.replace('"', '""') + '"'
+        return self.fetchall(f"SELECT * FROM {quoted}")
+
 
 class _Adapted:
-    def __init__(self, cursor: Any, runner: SqlRunner) -> None:
+    def __init__(self, cursor: Cursor, runner: SqlRunner) -> None:
         self._cursor = cursor
         self._runner = runner
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def execute(self, sql: str, params: Sequence[object] = ()) -> object:
         return self._cursor.execute(self._runner._sql(sql), tuple(params))
 
-    def fetchone(self) -> Any:
+    def fetchone(self) -> Row | None:
         return self._cursor.fetchone()
 
-    def fetchall(self) -> Any:
+    def fetchall(self) -> list[Row]:
         return self._cursor.fetchall()
