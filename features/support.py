@@ -59,9 +59,11 @@ def register(driver: Driver, first_name: str, last_name: str, email: str, **over
     return Customer(first_name, last_name, email, outcome.profile_id, data["password"])
 
 
-def act(driver: Driver, customer: Customer, name: str, request: Request | None = None, **args: Any) -> Outcome:
+def act(
+    driver: Driver, customer: Customer, command: str, /, via: Request | None = None, **args: Any
+) -> Outcome:
     """Send a command on the customer's behalf (or under the given request)."""
-    return driver.send(Command(name, customer.profile_id, args), request or Request(customer.actor))
+    return driver.send(Command(command, customer.profile_id, args), via or Request(customer.actor))
 
 
 def done(outcome: Outcome) -> Outcome:

@@ -1,3 +1,43 @@
 """Givens that several features share: things the customer did before the scenario starts."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pytest_bdd import given, parsers
+
+from features.drivers import Driver
+from features.support import Customer, act, done, words
+
+
+@dataclass(frozen=True)
+class Contact:
+    """An account contact the customer added, with the id the service gave it."""
+
+    contact_id: str
+    name: str
+
+
+def contact_id_of(who: str, contact: Contact | None) -> str:
+    """'the holder', 'the contact <id>' or the name of the contact added in a Given."""
+    if who == "the holder":
+        return "holder"
+    if who.startswith("the contact "):
+        return who.removeprefix("the contact ")
+    assert contact is not None and contact.name == who, f"no contact {who} was added"
+    return contact.contact_id
+
+
+@given(
+    parsers.parse("she added {name}, {email}, as a contact for {roles}"), target_fixture="contact"
+)
+def added_contact(driver: Driver, customer: Customer, name: str, email: str, roles: str) -> Contact:
+    outcome = done(act(driver, customer, "add_contact", name=name, email=email, roles=words(roles)))
+    assert outcome.contact_id is not None
+    return Contact(outcome.contact_id, name)
+
+
+@given(parsers.parse("she made {name} her billing contact"))
+def made_billing_contact(driver: Driver, customer: Customer, contact: Contact, name: str) -> None:
+    contact_id = contact_id_of(name, contact)
+    done(act(driver, customer, "change_preferences", billing_contact_id=contact_id))
