@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -28,8 +29,8 @@ class AppDriver(Driver):
             profile_id = UUID(command.profile_id) if command.profile_id else UUID(int=0)
             result = COMMANDS[command.name](self.service, profile_id, command.args, ctx)
         except DomainError as error:
-            return refusal(request.correlation_id, error)
-        return accepted(request.correlation_id, result)
+            return replace(refusal(request.correlation_id, error), sent=command)
+        return replace(accepted(request.correlation_id, result), sent=command)
 
     def view(self, profile_id: str) -> dict[str, Any]:
         from features import interim
@@ -55,6 +56,9 @@ class AppDriver(Driver):
         if profile_id is not None:
             entries = [e for e in entries if e.profile_id == profile_id]
         return entries
+
+    def disclosed(self, profile_id: str) -> str:
+        return repr([self.view(profile_id), self.audit(profile_id)])
 
     def may_send(self, profile_id: str, kind: str) -> Outcome:
         try:

@@ -96,3 +96,8 @@ def events_recorded(driver: Driver, outcome: Outcome, names: str) -> None:
 def no_event(driver: Driver, outcome: Outcome) -> None:
     assert not outcome.events
     assert recorded_under(driver, outcome) == []
+
+
+@then(parsers.re(r"her profile is (still )?at version (?P<version>\d+)"), converters={"version": int})
+def at_version(driver: Driver, customer: Customer, version: int) -> None:
+    assert driver.view(customer.profile_id)["version"] == version

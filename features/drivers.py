@@ -49,6 +49,7 @@ class Outcome:
     message: str = ""
     feedback: tuple[str, ...] = ()
     answer: Any = None
+    sent: Command | None = None
 
     @property
     def refused(self) -> bool:
@@ -97,6 +98,10 @@ class Driver(ABC):
         limit: int | None = None,
     ) -> list[Recorded]:
         """Audit entries, oldest first: one profile's, or every profile's."""
+
+    @abstractmethod
+    def disclosed(self, profile_id: str) -> str:
+        """Everything the service shows about a profile, as text: view, audit, past states."""
 
     @abstractmethod
     def may_send(self, profile_id: str, kind: str) -> Outcome:

@@ -40,7 +40,10 @@ def audit(service: ProfileService) -> list[Recorded]:
     out = []
     for n in service.recorder.select_notifications(1, 10000):
         e = service.mapper.to_domain_event(n)
-        data = {k: v for k, v in e.__dict__.items() if k not in META}
+        data = {k: v for k, v in e.__dict__.items() if k not in META and k != "password_hash"}
+        for key in ("card", "old_card"):
+            if key in data:
+                data[key] = {k: v for k, v in data[key].items() if k not in ("token", "fingerprint")}
         changes = data.get("changes") if isinstance(data.get("changes"), dict) else data
         out.append(
             Recorded(

@@ -41,3 +41,13 @@ def added_contact(driver: Driver, customer: Customer, name: str, email: str, rol
 def made_billing_contact(driver: Driver, customer: Customer, contact: Contact, name: str) -> None:
     contact_id = contact_id_of(name, contact)
     done(act(driver, customer, "change_preferences", billing_contact_id=contact_id))
+
+
+@given(
+    parsers.parse("she registered the card {number} expiring {month:d}/{year:d}"),
+    target_fixture="card_number",
+)
+def registered_card(driver: Driver, customer: Customer, number: str, month: int, year: int) -> str:
+    holder = f"{customer.first_name} {customer.last_name}"
+    done(act(driver, customer, "register_card", holder_name=holder, number=number, exp_month=month, exp_year=year))
+    return number
