@@ -6,13 +6,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import ApplicationRecorder, StoredEvent, Subscription
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
+from adapters.subscription import SQLiteSubscription, events_written
 from application.ports import CommandResult, IdempotencyLedger, IdempotencyRecord
 
 IDEMPOTENCY_TABLE = "idempotency_keys"
@@ -48,6 +49,19 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
                  record.created_at.isoformat()),
             )
         return super()._insert_events(c, stored_events, **kwargs)
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
+    ) -> Sequence[int] | None:
+        notification_ids = super().insert_events(stored_events, **kwargs)
+        events_written(self)
+        return notification_ids
+
+    def subscribe(
+        self, gt: int | None = None, topics: Sequence[str] = ()
+    ) -> Subscription[ApplicationRecorder]:
+        """Polls the notification log, woken in-process after each write."""
+        return SQLiteSubscription(self, gt=gt, topics=topics)
 
     def find_idempotency_record(self, key: str) -> IdempotencyRecord | None:
         with self.datastore.transaction(commit=False) as c:

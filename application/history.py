@@ -1,0 +1,140 @@
+"""Time travel: a profile as it was at a version or an instant, and its events, masked."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from application.base import ProfileEventStore, as_uuid
+from domain import events as ev
+from domain.contact import ADDRESS_FIELDS
+from domain.errors import ProfileNotFound, VersionNotFound
+from domain.profile import Profile
+from domain.rules import HOLDER
+
+CARD_FIELDS = ("brand", "last4", "exp_month", "exp_year", "holder_name")
+HOLDER_ROLES = ("billing", "whois")
+_META = {
+    "originator_id",
+    "originator_version",
+    "originator_topic",
+    "timestamp",
+    "actor",
+    "correlation_id",
+    "idempotency_key",
+}
+
+
+def card_summary(card: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    return None if card is None else {name: card.get(name) for name in CARD_FIELDS}
+
+
+def profile_state(profile: Profile) -> dict[str, Any]:
+    """The read side's record of a profile, built from the aggregate: never a secret."""
+    holder = {
+        "contact_id": HOLDER,
+        "name": f"{profile.first_name} {profile.last_name}",
+        "email": profile.email,
+        "phone": profile.phone,
+        "roles": list(HOLDER_ROLES),
+    }
+    others = [
+        {
+            "contact_id": contact_id,
+            "name": contact["name"],
+            "email": contact["email"],
+            "phone": contact["phone"],
+            "roles": list(contact["roles"]),
+        }
+        for contact_id, contact in profile.contacts.items()
+    ]
+    return {
+        "profile_id": str(profile.id),
+        "version": profile.version,
+        "first_name": profile.first_name,
+        "last_name": profile.last_name,
+        "email": profile.email,
+        "phone": profile.phone,
+        "address": {name: profile.address.get(name) for name in ADDRESS_FIELDS},
+        "additional_info": dict(profile.additional_info),
+        "contacts": [holder, *others],
+        "preferences": dict(profile.preferences),
+        "card": card_summary(profile.card),
+        "social": dict(profile.social),
+        "newsletters": {
+            "categories": sorted(profile.newsletters),
+            "consents": {name: dict(consent) for name, consent in profile.newsletters.items()},
+            "unsubscribed_at": profile.unsubscribed_at,
+        },
+        "registered_at": profile.created_on.isoformat(),
+        "updated_at": profile.modified_on.isoformat(),
+    }
+
+
+def masked_fields(event: ev.ProfileEvent) -> dict[str, Any]:
+    """An event's own fields with secrets replaced: no hash, no card token or fingerprint."""
+    fields: dict[str, Any] = {}
+    for name, value in vars(event).items():
+        if name in _META:
+            continue
+        if name == "password_hash":
+            fields["password"] = "set" if isinstance(event, ev.ProfileRegistered) else "changed"
+        elif name in ("card", "old_card"):
+            fields[name] = card_summary(value)
+        else:
+            fields[name] = value
+    return fields
+
+
+class History:
+    """Answers from the events themselves, never from a projection."""
+
+    def __init__(self, store: ProfileEventStore) -> None:
+        self.store = store
+
+    def _events(self, profile_id: UUID | str) -> list[ev.ProfileEvent]:
+        try:
+            found = list(self.store.events.get(as_uuid(profile_id)))
+        except ValueError:
+            raise ProfileNotFound(profile_id) from None
+        if not found:
+            raise ProfileNotFound(profile_id)
+        return [e for e in found if isinstance(e, ev.ProfileEvent)]
+
+    def profile_at(
+        self,
+        profile_id: UUID | str,
+        *,
+        version: int | None = None,
+        as_of: datetime | None = None,
+    ) -> dict[str, Any]:
+        if version is not None and as_of is not None:
+            raise ValueError("Give a version or an instant, not both.")
+        if as_of is not None:
+            instant = as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=UTC)
+            earlier = [e for e in self._events(profile_id) if e.timestamp <= instant]
+            if not earlier:
+                raise VersionNotFound(profile_id, f"at {instant.isoformat()} (not yet registered)")
+            version = earlier[-1].originator_version
+        current = self.store.get_profile(profile_id)
+        if version is None or version == current.version:
+            return profile_state(current)
+        if not 1 <= version <= current.version:
+            raise VersionNotFound(profile_id, f"at version {version} (last is {current.version})")
+        return profile_state(self.store.get_profile(profile_id, version=version))
+
+    def events(self, profile_id: UUID | str) -> list[dict[str, Any]]:
+        return [
+            {
+                "name": type(event).__name__,
+                "version": event.originator_version,
+                "at": event.timestamp.isoformat(),
+                "actor": event.actor,
+                "correlation_id": event.correlation_id,
+                "idempotency_key": event.idempotency_key,
+                "fields": masked_fields(event),
+            }
+            for event in self._events(profile_id)
+        ]

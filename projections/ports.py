@@ -1,0 +1,133 @@
+"""View ports: what each projection needs from its storage, each write with its tracking."""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking, TrackingRecorder
+
+Record = dict[str, Any]
+Entry = dict[str, Any]
+
+
+class ViewRecorder(TrackingRecorder):
+    """A view that records, in each write's transaction, the position it has reached."""
+
+    @abstractmethod
+    def profile_version(self, profile_id: UUID | str) -> int | None:
+        """The version of the profile this view reflects, None when it has not seen it."""
+
+    @abstractmethod
+    def reset(self, application_name: str, start_after: int | None = None) -> None:
+        """Forget every row and the tracking position (then start after `start_after`)."""
+
+    @abstractmethod
+    def drop(self) -> None:
+        """Drop the view's tables."""
+
+
+class ProfileViewRecorder(ViewRecorder):
+    """One record per profile, the shape of the read-side interface, never a secret."""
+
+    @abstractmethod
+    def evolve(
+        self, profile_id: str, change: Callable[[Record | None], Record], tracking: Tracking
+    ) -> None:
+        """In one transaction: record `tracking`, then store `change(current record)`."""
+
+    @abstractmethod
+    def get(self, profile_id: UUID | str) -> Record | None:
+        """The profile's current record, None when unknown."""
+
+
+class AuditRecorder(ViewRecorder):
+    """One entry per recorded event, and each profile's last known record for `before`."""
+
+    @abstractmethod
+    def append(
+        self,
+        profile_id: str,
+        step: Callable[[Record | None], tuple[Record, Entry]],
+        tracking: Tracking,
+    ) -> None:
+        """In one transaction: record `tracking`; `step(last record)` gives the new one and
+        the entry to append."""
+
+    @abstractmethod
+    def entries(
+        self,
+        *,
+        profile_id: UUID | str | None = None,
+        after: int | None = None,
+        limit: int = 100,
+        section: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[Entry]:
+        """Entries oldest first (by position); `since` inclusive, `until` exclusive."""
+
+    def iter_entries(
+        self,
+        *,
+        profile_id: UUID | str | None = None,
+        after: int | None = None,
+        section: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        page_size: int = 500,
+    ) -> Iterator[Entry]:
+        """Every matching entry, oldest first, read page by page (for exports)."""
+        while True:
+            page = self.entries(
+                profile_id=profile_id,
+                after=after,
+                limit=page_size,
+                section=section,
+                since=since,
+                until=until,
+            )
+            yield from page
+            if len(page) < page_size:
+                return
+            after = page[-1]["position"]
+
+
+@dataclass(frozen=True)
+class AudienceChange:
+    """What an event changes in a profile's communications; None means unchanged."""
+
+    profile_id: str
+    version: int
+    domain_suggestions: bool | None = None
+    categories: Sequence[str] | None = None  # the new full set of subscribed categories
+    consent: Mapping[str, Any] = field(default_factory=dict)  # for newly added categories
+    unsubscribed_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Communications:
+    version: int
+    newsletters: dict[str, dict[str, Any]]  # category -> consent
+    domain_suggestions: bool
+    unsubscribed_at: str | None
+
+
+class AudienceRecorder(ViewRecorder):
+    """Subscribers per newsletter category and what each profile accepts to receive."""
+
+    @abstractmethod
+    def record(self, change: AudienceChange, tracking: Tracking) -> None:
+        """In one transaction: record `tracking` and apply `change`."""
+
+    @abstractmethod
+    def subscribers(self, category: str, after: str | None = None, limit: int = 100) -> list[str]:
+        """Profile ids subscribed to `category`, ordered, those after `after`."""
+
+    @abstractmethod
+    def communications(self, profile_id: UUID | str) -> Communications | None:
+        """The profile's newsletter consents and preferences, None when unknown."""
