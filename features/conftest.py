@@ -71,13 +71,13 @@ def accepted_at(outcome: Outcome, version: int) -> None:
     assert outcome.version == version
 
 
-@then(parsers.re(r"the command is refused with (?P<code>[a-z_]+)"))
+@then(parsers.re(r"the (?:command|question) is refused with (?P<code>[a-z_]+)"))
 def refused(outcome: Outcome, code: str) -> None:
     assert outcome.code == code, f"expected {code}, got {outcome.code or 'acceptance'}"
     assert outcome.message, "a refusal explains itself"
 
 
-@then(parsers.re(r"the command is refused with (?P<code>[a-z_]+) on (?P<field>[a-z_.]+)"))
+@then(parsers.re(r"the (?:command|question) is refused with (?P<code>[a-z_]+) on (?P<field>[a-z_.]+)"))
 def refused_on(outcome: Outcome, code: str, field: str) -> None:
     refused(outcome, code)
     named = [f for f in outcome.fields if f == field or f.startswith(f"{field}.")]

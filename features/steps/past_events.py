@@ -51,3 +51,23 @@ def registered_card(driver: Driver, customer: Customer, number: str, month: int,
     holder = f"{customer.first_name} {customer.last_name}"
     done(act(driver, customer, "register_card", holder_name=holder, number=number, exp_month=month, exp_year=year))
     return number
+
+
+@given(parsers.parse("she linked her {network} account {url}"))
+def linked(driver: Driver, customer: Customer, network: str, url: str) -> None:
+    done(act(driver, customer, "link_social", network=network, url=url))
+
+
+def subscription(categories: str, channel: str = "portal", version: str = "v3", language: str = "fr") -> dict[str, object]:
+    consent = {"channel": channel, "text_version": version, "language": language}
+    return {"categories": words(categories), "consent": consent}
+
+
+@given(parsers.parse("she subscribed to {categories}"))
+def subscribed(driver: Driver, customer: Customer, categories: str) -> None:
+    done(act(driver, customer, "subscribe_newsletters", **subscription(categories)))
+
+
+@given("she unsubscribed from the newsletters")
+def unsubscribed(driver: Driver, customer: Customer) -> None:
+    done(act(driver, customer, "unsubscribe_newsletters"))

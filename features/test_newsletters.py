@@ -1,0 +1,86 @@
+"""Steps of newsletters.feature (section G)."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from features.drivers import Driver, Outcome, Request
+from features.steps.past_events import subscription
+from features.support import Customer, act, done, words, yes
+
+scenarios("newsletters.feature")
+
+
+@given(parsers.parse("she {choice} domain suggestions in her preferences"))
+def chose_suggestions(driver: Driver, customer: Customer, choice: str) -> None:
+    done(act(driver, customer, "change_preferences", domain_suggestions=choice == "accepted"))
+
+
+@when(
+    parsers.parse(
+        "she subscribes to {categories} through the {channel}, "
+        "having read version {version} of the consent text in {language}"
+    ),
+    target_fixture="outcome",
+)
+def subscribes(
+    driver: Driver, customer: Customer, categories: str, channel: str, version: str, language: str
+) -> Outcome:
+    return act(
+        driver, customer, "subscribe_newsletters", **subscription(categories, channel, version, language)
+    )
+
+
+@when(
+    parsers.parse(
+        "support agent {agent} subscribes her to {categories}, "
+        "consent given through {channel} with text {version} in {language}"
+    ),
+    target_fixture="outcome",
+)
+def support_subscribes(
+    driver: Driver, customer: Customer, agent: str, categories: str, channel: str, version: str, language: str
+) -> Outcome:
+    request = Request(f"support:{agent}")
+    args = subscription(categories, channel, version, language)
+    return act(driver, customer, "subscribe_newsletters", via=request, **args)
+
+
+@when("she unsubscribes from the newsletters", target_fixture="outcome")
+def unsubscribes(driver: Driver, customer: Customer) -> Outcome:
+    return act(driver, customer, "unsubscribe_newsletters")
+
+
+@when(parsers.parse("the mailer asks whether it may send her {kind}"), target_fixture="outcome")
+def asks_may_send(driver: Driver, customer: Customer, kind: str) -> Outcome:
+    return driver.may_send(customer.profile_id, kind)
+
+
+@then(parsers.parse("she receives {categories}"))
+def receives(driver: Driver, customer: Customer, categories: str) -> None:
+    newsletters = driver.view(customer.profile_id)["newsletters"]
+    expected = [] if categories == "no newsletter" else sorted(words(categories))
+    assert sorted(newsletters["categories"]) == expected
+    if not expected:
+        assert newsletters["unsubscribed_at"] is not None
+
+
+@then(
+    parsers.parse(
+        "her consent to {category} records: at {at}, by {actor}, via {channel}, "
+        "text {version}, in {language}"
+    )
+)
+def consent_records(
+    driver: Driver, customer: Customer, category: str, at: str, actor: str, channel: str, version: str, language: str
+) -> None:
+    consent = driver.view(customer.profile_id)["newsletters"]["consents"][category]
+    expected = {"at": at, "actor": actor, "channel": channel, "text_version": version, "language": language}
+    assert {k: consent[k] for k in expected} == expected
+
+
+@then(parsers.parse('the answer is {answer}, because "{reason}"'))
+def answer_is(outcome: Outcome, answer: str, reason: str) -> None:
+    assert not outcome.refused, outcome.message
+    assert outcome.answer["allowed"] is yes(answer)
+    assert reason in outcome.answer["reason"]
