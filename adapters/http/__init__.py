@@ -1,0 +1,1 @@
+"""The HTTP API of api.md, on FastAPI: create_app builds it from a container and a read side."""

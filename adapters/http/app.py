@@ -1,0 +1,58 @@
+"""The FastAPI application: create_app wires routes, problems and the request middleware."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.routing import Route
+
+from adapters.bootstrap import Container
+from adapters.http import problems
+from adapters.http.deps import ReadModel
+from adapters.http.middleware import RequestMiddleware
+from adapters.http.routes import commands, health, helpers, queries
+from adapters.tokens import TokenStore
+
+MAX_BODY_BYTES = 64 * 1024
+DESCRIPTION = """\
+Customer profiles of the web-hosting portal, event-sourced.
+
+Every `/v1` request carries `Authorization: Bearer <token>`; the scopes are
+`profiles:read` (queries and the stateless helpers), `profiles:write` (commands),
+`payment:write` (the card), `audit:read` (audit trails). Refusals are
+`application/problem+json` with a stable `code`.
+"""
+
+
+def create_app(
+    container: Container,
+    read_side: ReadModel,
+    *,
+    tokens: TokenStore,
+    max_body_bytes: int = MAX_BODY_BYTES,
+) -> FastAPI:
+    """The HTTP API over a built container and a read side (started or not by the caller)."""
+    app = FastAPI(
+        title="Customer profile service",
+        version="1",
+        description=DESCRIPTION,
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.container = container
+    app.state.read_side = read_side
+    app.state.tokens = tokens
+    problems.install(app)
+    routers = [module.router for module in (commands, queries, helpers, health)]
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(
+        RequestMiddleware,
+        tokens=tokens,
+        max_body_bytes=max_body_bytes,
+        routes=[
+            *(route for router in routers for route in router.routes),
+            *(route for route in app.routes if isinstance(route, Route)),
+        ],
+    )
+    return app

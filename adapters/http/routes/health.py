@@ -1,0 +1,35 @@
+"""Liveness and readiness, without a token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from adapters.http.deps import Reads
+from adapters.http.problems import responses
+from adapters.http.schemas import Health, ProjectionStatus, Readiness
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/healthz", summary="Liveness: the process answers")
+def healthz() -> Health:
+    return Health(status="ok")
+
+
+@router.get("/readyz", summary="Readiness: the store answers; the projections' lag",
+            responses={503: {"model": Readiness, "description": "The store cannot be reached."},
+                       **responses(500)})
+def readyz(request: Request, reads: Reads, response: Response) -> Readiness:
+    try:
+        request.app.state.container.sql.fetchone("SELECT 1 AS ok")
+        store = "ok"
+    except Exception:
+        store = "unreachable"
+    try:
+        projections = [ProjectionStatus.model_validate(s) for s in reads.status()]
+    except Exception:
+        projections = []
+    ready = store == "ok"
+    response.status_code = 200 if ready else 503
+    return Readiness(status="ready" if ready else "unavailable", store=store,
+                     projections=projections)

@@ -1,0 +1,158 @@
+"""Logging: structlog configured once, JSON lines or console, standard-library logs alike."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Mapping, MutableMapping
+from typing import Literal, TextIO
+
+import structlog
+from structlog.typing import EventDict, Processor, WrappedLogger
+
+LogFormat = Literal["json", "console"]
+
+# Keys whose values are never written, whatever logs them (a last safety net).
+SECRET_KEYS = frozenset(
+    {
+        "password",
+        "current_password",
+        "new_password",
+        "password_hash",
+        "number",
+        "card_number",
+        "cvc",
+        "cvv",
+        "token",
+        "authorization",
+        "bearer",
+        "secret",
+        "vault_key",
+        "events_key",
+        "api_token",
+        "token_hash",
+        "fingerprint",
+    }
+)
+REDACTED = "[redacted]"
+_CARD_LIKE = re.compile(r"(?<![\w.-])\d(?:[ -]?\d){11,18}(?![\w.-])")
+_BEARER = re.compile(r"(?i)\bbearer\s+[^\s\"',]+")
+_API_TOKEN = re.compile(r"\bps_[A-Za-z0-9_\-]{16,}")
+_ARGON2 = re.compile(r"\$argon2[a-z]*\$[^\s\"',]+")
+_SAFE_KEYS = frozenset({"timestamp", "correlation_id", "profile_id", "level", "logger"})
+_QUIET = {"psycopg.pool": logging.WARNING, "uvicorn.access": logging.WARNING}
+
+_configured = False
+
+
+def scrub(text: str) -> str:
+    """Mask what looks like a card number, a bearer token, an API token or an argon2 hash."""
+    text = _BEARER.sub(f"Bearer {REDACTED}", text)
+    text = _API_TOKEN.sub(REDACTED, text)
+    text = _ARGON2.sub(REDACTED, text)
+    return _CARD_LIKE.sub(REDACTED, text)
+
+
+def _clean(key: str, value: object) -> object:
+    if key.lower() in SECRET_KEYS:
+        return REDACTED
+    if isinstance(value, str):
+        return value if key in _SAFE_KEYS else scrub(value)
+    if isinstance(value, Mapping):
+        return {str(k): _clean(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean("", item) for item in value]
+    return value
+
+
+def redact(_logger: WrappedLogger, _name: str, event_dict: EventDict) -> EventDict:
+    """Drop the values of secret keys and mask secret-looking text anywhere in the entry."""
+    return {key: _clean(key, value) for key, value in event_dict.items()}
+
+
+def _drop_color_message(
+    _logger: WrappedLogger, _name: str, event_dict: EventDict
+) -> EventDict:
+    event_dict.pop("color_message", None)  # uvicorn's duplicate of the message
+    return event_dict
+
+
+def _shared_processors() -> list[Processor]:
+    return [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.stdlib.PositionalArgumentsFormatter(),
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _drop_color_message,
+    ]
+
+
+def _renderer(log_format: LogFormat) -> Processor:
+    if log_format == "json":
+        return structlog.processors.JSONRenderer(sort_keys=False)
+    return structlog.dev.ConsoleRenderer(
+        colors=False, exception_formatter=structlog.dev.plain_traceback
+    )
+
+
+def configure_logging(
+    log_format: LogFormat,
+    *,
+    level: int = logging.INFO,
+    stream: TextIO | None = None,
+    force: bool = False,
+) -> None:
+    """Configure structlog and the standard library once: one handler, one rendering."""
+    global _configured
+    if _configured and not force:
+        return
+    shared = _shared_processors()
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            redact,
+            _renderer(log_format),
+        ],
+    )
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "_profile_service", False)]:
+        root.removeHandler(old)
+    handler._profile_service = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "eventsourcing", "psycopg"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+    for name, quiet_level in _QUIET.items():
+        logging.getLogger(name).setLevel(quiet_level)
+    _configured = True
+
+
+def get_logger(name: str) -> structlog.stdlib.BoundLogger:
+    return structlog.stdlib.get_logger(name)
+
+
+def bind(**values: object) -> None:
+    """Bind values to every log line of the current request (context variables)."""
+    structlog.contextvars.bind_contextvars(**values)
+
+
+def clear() -> None:
+    structlog.contextvars.clear_contextvars()
+
+
+def safe_fields(values: MutableMapping[str, object]) -> dict[str, object]:
+    return {key: _clean(key, value) for key, value in values.items()}
