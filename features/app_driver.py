@@ -2,21 +2,62 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from adapters.bootstrap import Container
+from adapters.readside import ReadSide
 from application.context import CommandContext
+from application.history import History
 from domain.errors import DomainError
-from features.drivers import COMMANDS, Command, Driver, Outcome, Recorded, Request, accepted, refusal
+from features.drivers import (
+    COMMANDS,
+    Command,
+    Driver,
+    Outcome,
+    Recorded,
+    Request,
+    accepted,
+    refusal,
+)
+
+
+def recorded(entry: dict[str, Any]) -> Recorded:
+    """An audit entry of the read side (or of the HTTP API: same shape) as a Recorded."""
+    return Recorded(
+        name=entry["event"],
+        version=entry["version"],
+        at=entry["at"],
+        actor=entry["actor"],
+        correlation_id=entry["correlation_id"],
+        changes={c["field"]: (c["before"], c["after"]) for c in entry["changes"]},
+        profile_id=str(entry["profile_id"]),
+        section=entry["section"],
+        position=entry["position"],
+    )
 
 
 class AppDriver(Driver):
     def __init__(self, container: Container) -> None:
         self.container = container
         self.service = container.service
+        self.history = History(container.service)
+        self._read_side: ReadSide | None = None
+
+    def caught_up(self) -> ReadSide:
+        """The read side, started on first use, once it has processed every recorded event."""
+        if self._read_side is None:
+            self._read_side = ReadSide(self.container)
+            self._read_side.start()
+        self._read_side.wait_for_position(self._read_side.head())
+        return self._read_side
+
+    def close(self) -> None:
+        if self._read_side is not None:
+            self._read_side.stop()
 
     def send(self, command: Command, request: Request) -> Outcome:
         try:
@@ -33,14 +74,18 @@ class AppDriver(Driver):
         return replace(accepted(request.correlation_id, result), sent=command)
 
     def view(self, profile_id: str) -> dict[str, Any]:
-        from features import interim
-
-        return interim.view(self.service, profile_id)
+        record = self.caught_up().profiles.get(UUID(profile_id))
+        assert record is not None, f"no view of profile {profile_id}"
+        return record
 
     def profile_at(
         self, profile_id: str, *, version: int | None = None, as_of: datetime | None = None
     ) -> Outcome:
-        raise NotImplementedError
+        try:
+            state = self.history.profile_at(profile_id, version=version, as_of=as_of)
+        except DomainError as error:
+            return refusal("", error)
+        return Outcome(answer=state)
 
     def audit(
         self,
@@ -50,25 +95,26 @@ class AppDriver(Driver):
         after: int | None = None,
         limit: int | None = None,
     ) -> list[Recorded]:
-        from features import interim
-
-        entries = interim.audit(self.service)
-        if profile_id is not None:
-            entries = [e for e in entries if e.profile_id == profile_id]
-        return entries
+        entries = self.caught_up().audit.entries(
+            profile_id=profile_id, section=section, after=after, limit=limit or 100
+        )
+        return [recorded(dict(entry)) for entry in entries]
 
     def disclosed(self, profile_id: str) -> str:
-        return repr([self.view(profile_id), self.audit(profile_id)])
+        events = self.history.events(profile_id)
+        past = [self.history.profile_at(profile_id, version=e["version"]) for e in events]
+        shown = [self.view(profile_id), self.audit(profile_id, limit=1000), events, past]
+        return json.dumps(shown, default=repr)
 
     def may_send(self, profile_id: str, kind: str) -> Outcome:
         try:
-            decision = self.service.may_send(UUID(profile_id), kind)
+            decision = self.caught_up().may_send(UUID(profile_id), kind)
         except DomainError as error:
             return refusal("", error)
         return Outcome(answer={"allowed": decision.allowed, "reason": decision.reason})
 
     def audience(self, category: str) -> list[str]:
-        raise NotImplementedError
+        return self.caught_up().audience.subscribers(category, limit=1000)
 
     def password_strength(self, password: str, user_inputs: list[str]) -> Outcome:
         strength = self.service.password_strength(password, user_inputs)
