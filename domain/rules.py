@@ -58,9 +58,11 @@ def check_channel(channel: str, field: str = "communication_channel") -> str:
 
 
 def user_inputs(first_name: str, last_name: str, email: str) -> list[str]:
-    """The profile's own words, which a strong password must not lean on."""
-    local, _, domain = email.partition("@")
-    return [first_name, last_name, email, local, domain]
+    """The profile's own words, which a strong password must not lean on.
+
+    The estimator's context splits the e-mail into its parts itself.
+    """
+    return [first_name, last_name, email]
 
 
 def check_registration(reg: Registration) -> dict[str, Any]:
