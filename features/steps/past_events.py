@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pytest_bdd import given, parsers
 
 from features.drivers import Driver
-from features.support import Customer, act, done, words
+from features.support import Customer, act, done, register, words
 
 
 @dataclass(frozen=True)
@@ -71,3 +71,23 @@ def subscribed(driver: Driver, customer: Customer, categories: str) -> None:
 @given("she unsubscribed from the newsletters")
 def unsubscribed(driver: Driver, customer: Customer) -> None:
     done(act(driver, customer, "unsubscribe_newsletters"))
+
+
+@given(
+    parsers.re(r"(?P<first_name>\S+) (?P<last_name>\S+) also registered with the email (?P<email>\S+)"),
+    target_fixture="other_customer",
+)
+def also_registered(driver: Driver, first_name: str, last_name: str, email: str) -> Customer:
+    return register(driver, first_name, last_name, email)
+
+
+@given(parsers.parse("she changed her email to {email}"))
+def changed_email(driver: Driver, customer: Customer, email: str) -> None:
+    done(act(driver, customer, "change_contact", email=email))
+
+
+@given(parsers.parse('she changed her password to "{password}"'), target_fixture="customer")
+def changed_password(driver: Driver, customer: Customer, password: str) -> Customer:
+    args = {"current_password": customer.password, "new_password": password}
+    done(act(driver, customer, "change_password", **args))
+    return customer.with_password(password)
