@@ -21,14 +21,20 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-tokens_app = typer.Typer(help="API bearer tokens (only their hashes are stored).",
-                         no_args_is_help=True)
+tokens_app = typer.Typer(
+    help="API bearer tokens (only their hashes are stored).", no_args_is_help=True
+)
 app.add_typer(tokens_app, name="tokens")
 
 # Other command groups live in modules of their own, each with `register(app: typer.Typer)`:
 # list them here (e.g. "adapters.cli_projections", "adapters.cli_audit", "adapters.cli_history",
 # "adapters.cli_demo"); they may use `fail`, `load_settings` and `open_container` below.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = (
+    "adapters.cli_projections",
+    "adapters.cli_audit",
+    "adapters.cli_history",
+    "adapters.cli_demo",
+)
 
 INITIAL_TOKEN_NAME = "admin"
 
@@ -95,7 +101,10 @@ def serve(
             read_side.start()
         try:
             get_logger("profile_service").info(
-                "starting", host=host, port=port, projections_in_process=in_process,
+                "starting",
+                host=host,
+                port=port,
+                projections_in_process=in_process,
                 store="postgresql" if settings.is_postgres else "sqlite",
             )
             uvicorn.run(
@@ -114,11 +123,10 @@ def serve(
 
 @tokens_app.command("create")
 def create_token(
-    name: Annotated[str, typer.Option(help="The calling service; the actor becomes "
-                                           "service:<name>.")],
-    scope: Annotated[
-        list[str], typer.Option(help=f"Repeatable: {', '.join(SCOPES)}.")
+    name: Annotated[
+        str, typer.Option(help="The calling service; the actor becomes service:<name>.")
     ],
+    scope: Annotated[list[str], typer.Option(help=f"Repeatable: {', '.join(SCOPES)}.")],
 ) -> None:
     """Create a token; it is printed alone on the last line, and only its hash is kept."""
     with open_container() as container:

@@ -71,9 +71,7 @@ def redact(_logger: WrappedLogger, _name: str, event_dict: EventDict) -> EventDi
     return {key: _clean(key, value) for key, value in event_dict.items()}
 
 
-def _drop_color_message(
-    _logger: WrappedLogger, _name: str, event_dict: EventDict
-) -> EventDict:
+def _drop_color_message(_logger: WrappedLogger, _name: str, event_dict: EventDict) -> EventDict:
     event_dict.pop("color_message", None)  # uvicorn's duplicate of the message
     return event_dict
 

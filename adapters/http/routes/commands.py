@@ -53,16 +53,20 @@ def register(body: Registration, ctx: Write, service: Service, response: Respons
     return _answer(result, response)
 
 
-@router.patch("/profiles/{profile_id}/contact", summary="A: change contact information",
-              responses=_ok())
+@router.patch(
+    "/profiles/{profile_id}/contact", summary="A: change contact information", responses=_ok()
+)
 def change_contact(
     profile_id: ProfileId, body: ContactPatch, ctx: Write, service: Service, response: Response
 ) -> CommandAnswer:
     return _answer(service.change_contact(profile_id, body, ctx), response)
 
 
-@router.put("/profiles/{profile_id}/additional-info", summary="B: set additional information",
-            responses=_ok())
+@router.put(
+    "/profiles/{profile_id}/additional-info",
+    summary="B: set additional information",
+    responses=_ok(),
+)
 def change_additional_info(
     profile_id: ProfileId,
     body: AdditionalInfoInput,
@@ -73,8 +77,12 @@ def change_additional_info(
     return _answer(service.change_additional_info(profile_id, body, ctx), response)
 
 
-@router.post("/profiles/{profile_id}/contacts", status_code=201,
-             summary="Add an account contact", responses=_ok(201))
+@router.post(
+    "/profiles/{profile_id}/contacts",
+    status_code=201,
+    summary="Add an account contact",
+    responses=_ok(201),
+)
 def add_contact(
     profile_id: ProfileId, body: NewContact, ctx: Write, service: Service, response: Response
 ) -> ContactAddedAnswer:
@@ -83,8 +91,11 @@ def add_contact(
     return ContactAddedAnswer(**answer.model_dump(), contact_id=result.contact_id or "")
 
 
-@router.delete("/profiles/{profile_id}/contacts/{contact_id}",
-               summary="Remove an account contact", responses=_ok())
+@router.delete(
+    "/profiles/{profile_id}/contacts/{contact_id}",
+    summary="Remove an account contact",
+    responses=_ok(),
+)
 def remove_contact(
     profile_id: ProfileId,
     contact_id: Annotated[str, Path(max_length=100)],
@@ -95,32 +106,40 @@ def remove_contact(
     return _answer(service.remove_contact(profile_id, contact_id, ctx), response)
 
 
-@router.patch("/profiles/{profile_id}/preferences", summary="C: change account preferences",
-              responses=_ok())
+@router.patch(
+    "/profiles/{profile_id}/preferences", summary="C: change account preferences", responses=_ok()
+)
 def change_preferences(
     profile_id: ProfileId, body: PreferencesPatch, ctx: Write, service: Service, response: Response
 ) -> CommandAnswer:
     return _answer(service.change_preferences(profile_id, body, ctx), response)
 
 
-@router.post("/profiles/{profile_id}/password", summary="D: change the password",
-             responses=_ok())
+@router.post("/profiles/{profile_id}/password", summary="D: change the password", responses=_ok())
 def change_password(
     profile_id: ProfileId, body: PasswordChange, ctx: Write, service: Service, response: Response
 ) -> CommandAnswer:
     return _answer(service.change_password(profile_id, body, ctx), response)
 
 
-@router.put("/profiles/{profile_id}/card", summary="E: register or replace the card",
-            description="Scope `payment:write`.", responses=_ok())
+@router.put(
+    "/profiles/{profile_id}/card",
+    summary="E: register or replace the card",
+    description="Scope `payment:write`.",
+    responses=_ok(),
+)
 def register_card(
     profile_id: ProfileId, body: CardInput, ctx: Payment, service: Service, response: Response
 ) -> CommandAnswer:
     return _answer(service.register_card(profile_id, body, ctx), response)
 
 
-@router.delete("/profiles/{profile_id}/card", summary="E: remove the card",
-               description="Scope `payment:write`; needs `?confirm=true`.", responses=_ok())
+@router.delete(
+    "/profiles/{profile_id}/card",
+    summary="E: remove the card",
+    description="Scope `payment:write`; needs `?confirm=true`.",
+    responses=_ok(),
+)
 def remove_card(
     profile_id: ProfileId,
     ctx: Payment,
@@ -131,8 +150,9 @@ def remove_card(
     return _answer(service.remove_card(profile_id, confirm, ctx), response)
 
 
-@router.put("/profiles/{profile_id}/social/{network}", summary="F: link a social account",
-            responses=_ok())
+@router.put(
+    "/profiles/{profile_id}/social/{network}", summary="F: link a social account", responses=_ok()
+)
 def link_social(
     profile_id: ProfileId,
     network: Annotated[str, Path(max_length=50)],
@@ -144,8 +164,9 @@ def link_social(
     return _answer(service.link_social(profile_id, network, body.url, ctx), response)
 
 
-@router.delete("/profiles/{profile_id}/social/{network}", summary="F: unlink a social account",
-               responses=_ok())
+@router.delete(
+    "/profiles/{profile_id}/social/{network}", summary="F: unlink a social account", responses=_ok()
+)
 def unlink_social(
     profile_id: ProfileId,
     network: Annotated[str, Path(max_length=50)],
@@ -156,16 +177,18 @@ def unlink_social(
     return _answer(service.unlink_social(profile_id, network, ctx), response)
 
 
-@router.put("/profiles/{profile_id}/newsletters", summary="G: subscribe to newsletters",
-            responses=_ok())
+@router.put(
+    "/profiles/{profile_id}/newsletters", summary="G: subscribe to newsletters", responses=_ok()
+)
 def subscribe_newsletters(
     profile_id: ProfileId, body: Subscription, ctx: Write, service: Service, response: Response
 ) -> CommandAnswer:
     return _answer(service.subscribe_newsletters(profile_id, body, ctx), response)
 
 
-@router.delete("/profiles/{profile_id}/newsletters", summary="G: unsubscribe from everything",
-               responses=_ok())
+@router.delete(
+    "/profiles/{profile_id}/newsletters", summary="G: unsubscribe from everything", responses=_ok()
+)
 def unsubscribe_newsletters(
     profile_id: ProfileId, ctx: Write, service: Service, response: Response
 ) -> CommandAnswer:

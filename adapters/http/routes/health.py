@@ -16,9 +16,14 @@ def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", summary="Readiness: the store answers; the projections' lag",
-            responses={503: {"model": Readiness, "description": "The store cannot be reached."},
-                       **responses(500)})
+@router.get(
+    "/readyz",
+    summary="Readiness: the store answers; the projections' lag",
+    responses={
+        503: {"model": Readiness, "description": "The store cannot be reached."},
+        **responses(500),
+    },
+)
 def readyz(request: Request, reads: Reads, response: Response) -> Readiness:
     try:
         request.app.state.container.sql.fetchone("SELECT 1 AS ok")
@@ -31,5 +36,6 @@ def readyz(request: Request, reads: Reads, response: Response) -> Readiness:
         projections = []
     ready = store == "ok"
     response.status_code = 200 if ready else 503
-    return Readiness(status="ready" if ready else "unavailable", store=store,
-                     projections=projections)
+    return Readiness(
+        status="ready" if ready else "unavailable", store=store, projections=projections
+    )

@@ -17,8 +17,11 @@ from adapters.http.schemas import (
 router = APIRouter(prefix="/v1", tags=["helpers"], responses=responses(*COMMON))
 
 
-@router.post("/password/strength", summary="Estimate a password's strength",
-             description="Scope `profiles:read`. Nothing is recorded.")
+@router.post(
+    "/password/strength",
+    summary="Estimate a password's strength",
+    description="Scope `profiles:read`. Nothing is recorded.",
+)
 def password_strength(body: StrengthRequest, _caller: Reader, service: Service) -> StrengthAnswer:
     strength = service.password_strength(body.password, body.user_inputs)
     return StrengthAnswer(
@@ -26,14 +29,20 @@ def password_strength(body: StrengthRequest, _caller: Reader, service: Service) 
     )
 
 
-@router.post("/password/generate", summary="Generate a random strong password",
-             description="Scope `profiles:read`. Nothing is recorded.")
+@router.post(
+    "/password/generate",
+    summary="Generate a random strong password",
+    description="Scope `profiles:read`. Nothing is recorded.",
+)
 def generate_password(_caller: Reader, service: Service) -> GeneratedPassword:
     return GeneratedPassword(password=service.generate_password())
 
 
-@router.post("/cards/brand", summary="Detect a (partial) card number's brand",
-             description="Scope `profiles:read`. Nothing is recorded.")
+@router.post(
+    "/cards/brand",
+    summary="Detect a (partial) card number's brand",
+    description="Scope `profiles:read`. Nothing is recorded.",
+)
 def card_brand(body: BrandRequest, _caller: Reader, service: Service) -> BrandAnswer:
     brand, complete, luhn_valid = service.card_brand(body.number)
     return BrandAnswer(brand=brand, complete=complete, luhn_valid=luhn_valid)

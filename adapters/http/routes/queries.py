@@ -50,9 +50,12 @@ def _current_state(
     return view
 
 
-@router.get("/profiles/{profile_id}", summary="The profile, now or as it was",
-            response_model=ProfileView,
-            responses={**responses(404), 200: {"headers": ETAG_HEADER}})
+@router.get(
+    "/profiles/{profile_id}",
+    summary="The profile, now or as it was",
+    response_model=ProfileView,
+    responses={**responses(404), 200: {"headers": ETAG_HEADER}},
+)
 def get_profile(
     profile_id: ProfileId,
     _caller: Reader,
@@ -70,8 +73,9 @@ def get_profile(
     ] = None,
 ) -> dict[str, Any]:
     if sum(value is not None for value in (min_version, as_of, version)) > 1:
-        raise ApiError(400, "validation_error",
-                       "Give at most one of min_version, as_of and version.", "query")
+        raise ApiError(
+            400, "validation_error", "Give at most one of min_version, as_of and version.", "query"
+        )
     if as_of is not None or version is not None:
         moment = as_of.replace(tzinfo=as_of.tzinfo or UTC) if as_of is not None else None
         state = _history(request).profile_at(profile_id, version=version, as_of=moment)
@@ -92,8 +96,13 @@ def _audit_page(entries: list[dict[str, Any]], limit: int) -> AuditPage:
     return AuditPage.model_validate({"entries": entries, "next_after": last})
 
 
-@router.get("/profiles/{profile_id}/audit", summary="A profile's audit trail, oldest first",
-            description="Scope `audit:read`.", tags=["audit"], responses=responses(404))
+@router.get(
+    "/profiles/{profile_id}/audit",
+    summary="A profile's audit trail, oldest first",
+    description="Scope `audit:read`.",
+    tags=["audit"],
+    responses=responses(404),
+)
 def profile_audit(
     profile_id: ProfileId,
     _caller: Auditor,
@@ -105,14 +114,20 @@ def profile_audit(
 ) -> AuditPage:
     _ensure_profile(profile_id, reads, service)
     entries = reads.audit.entries(
-        profile_id=profile_id, after=after, limit=limit,
+        profile_id=profile_id,
+        after=after,
+        limit=limit,
         section=section.value if section is not None else None,
     )
     return _audit_page(entries, limit)
 
 
-@router.get("/audit", summary="Every profile's audit entries in recorded order",
-            description="Scope `audit:read`.", tags=["audit"])
+@router.get(
+    "/audit",
+    summary="Every profile's audit entries in recorded order",
+    description="Scope `audit:read`.",
+    tags=["audit"],
+)
 def all_audit(
     _caller: Auditor,
     reads: Reads,
@@ -122,14 +137,22 @@ def all_audit(
     return _audit_page(reads.audit.entries(after=after, limit=limit), limit)
 
 
-@router.get("/profiles/{profile_id}/communications/{kind}",
-            summary="May this kind of message be sent to the profile now?",
-            responses=responses(404, 422))
+@router.get(
+    "/profiles/{profile_id}/communications/{kind}",
+    summary="May this kind of message be sent to the profile now?",
+    responses=responses(404, 422),
+)
 def may_send(
     profile_id: ProfileId,
-    kind: Annotated[str, Path(max_length=100, description="`newsletter:<category>`, `invoice`, "
-                    "`payment_receipt`, `whois_verification`, `service_notice`, "
-                    "`domain_suggestion`.")],
+    kind: Annotated[
+        str,
+        Path(
+            max_length=100,
+            description="`newsletter:<category>`, `invoice`, "
+            "`payment_receipt`, `whois_verification`, `service_notice`, "
+            "`domain_suggestion`.",
+        ),
+    ],
     _caller: Reader,
     reads: Reads,
     service: Service,
@@ -141,8 +164,11 @@ def may_send(
     return SendDecision(allowed=decision.allowed, reason=decision.reason)
 
 
-@router.get("/newsletters/{category}/audience", summary="Profiles subscribed to a category",
-            responses=responses(422))
+@router.get(
+    "/newsletters/{category}/audience",
+    summary="Profiles subscribed to a category",
+    responses=responses(422),
+)
 def audience(
     category: Annotated[str, Path(max_length=100)],
     _caller: Reader,
@@ -152,8 +178,10 @@ def audience(
     after: Annotated[str | None, Query(max_length=100, description="A profile id.")] = None,
 ) -> AudiencePage:
     if category not in service.categories:
-        raise RuleViolation("unknown_newsletter_category",
-                            f"Unknown newsletter category {category!r}.", "category")
+        raise RuleViolation(
+            "unknown_newsletter_category", f"Unknown newsletter category {category!r}.", "category"
+        )
     ids = reads.audience.subscribers(category, after=after, limit=limit)
-    return AudiencePage(category=category, profile_ids=ids,
-                        next_after=ids[-1] if len(ids) == limit else None)
+    return AudiencePage(
+        category=category, profile_ids=ids, next_after=ids[-1] if len(ids) == limit else None
+    )
