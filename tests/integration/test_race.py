@@ -1,0 +1,68 @@
+"""Racing writers: at one expected version exactly one wins and versions stay gapless."""
+
+from __future__ import annotations
+
+import threading
+from uuid import UUID
+
+import pytest
+
+from domain.errors import VersionConflict
+from tests.support import ctx
+
+THREADS = 8
+
+
+def race(service, profile_id: UUID, expected_version: int | None) -> list[object]:
+    """Start THREADS commands at once; each returns its CommandResult or its error."""
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[object] = [None] * THREADS
+
+    def run(index: int) -> None:
+        context = ctx(f"customer:racer-{index}", expected_version=expected_version)
+        barrier.wait()
+        try:
+            outcomes[index] = service.add_contact(
+                profile_id, {"name": f"Racer {index}", "email": f"r{index}@example.com"}, context
+            )
+        except Exception as error:
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["postgres"])
+def test_of_eight_writers_at_the_same_expected_version_exactly_one_wins(service, profile_id):
+    for _ in range(3):  # a few rounds, each from the version the last one left
+        version = service.get_profile(profile_id).version
+        outcomes = race(service, profile_id, expected_version=version)
+        winners = [o for o in outcomes if not isinstance(o, Exception)]
+        losers = [o for o in outcomes if isinstance(o, Exception)]
+        assert len(winners) == 1
+        assert winners[0].version == version + 1
+        assert len(losers) == THREADS - 1
+        assert all(isinstance(o, VersionConflict) for o in losers), losers
+        assert all(o.expected == version for o in losers)
+    versions = [e.originator_version for e in service.events.get(profile_id)]
+    assert versions == list(range(1, 5))
+    assert len(service.get_profile(profile_id).contacts) == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["postgres"])
+def test_writers_without_an_expected_version_win_or_get_version_conflict(service, profile_id):
+    outcomes = race(service, profile_id, expected_version=None)
+    winners = [o for o in outcomes if not isinstance(o, Exception)]
+    losers = [o for o in outcomes if isinstance(o, Exception)]
+    assert winners
+    assert all(isinstance(o, VersionConflict) and o.expected is None for o in losers), losers
+    versions = [e.originator_version for e in service.events.get(profile_id)]
+    assert versions == list(range(1, len(winners) + 2))
+    assert sorted(w.version for w in winners) == versions[1:]
