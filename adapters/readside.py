@@ -24,6 +24,7 @@ from projections.profiles import AudienceProjection, AuditProjection, ProfileVie
 
 APPLICATION = ProfileEventStore.name
 PAGE = 500
+BATCH = 100  # events replayed per transaction (PostgreSQL slows on long same-row updates)
 POLL = 0.05
 # Runners hold few connections each: a LISTEN, a reader and the view's writer.
 RUNNER_POOL = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "4"}
@@ -253,13 +254,15 @@ class ReadSide:
             )
             if not notifications:
                 break
-            for notification in notifications:
-                event = self._store.mapper.to_domain_event(notification)
-                projection.process_event(event, Tracking(APPLICATION, notification.id))
-                done += 1
-                if progress is not None:
-                    progress(done, max(total, done))
+            for first in range(0, len(notifications), BATCH):
+                with view.batch():
+                    for notification in notifications[first : first + BATCH]:
+                        event = self._store.mapper.to_domain_event(notification)
+                        projection.process_event(event, Tracking(APPLICATION, notification.id))
+            done += len(notifications)
             position = notifications[-1].id
+            if progress is not None:
+                progress(done, max(total, done))
         return done
 
     def drop(self) -> None:

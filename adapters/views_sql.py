@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -71,6 +72,7 @@ class SqlView(ViewRecorder):
     bigint: ClassVar[str] = "INTEGER"
     datastore: Any
     on_commit: Callable[[], None] | None = None
+    _batch: tuple[int, RawCursor] | None = None
 
     if TYPE_CHECKING:
 
@@ -102,17 +104,35 @@ class SqlView(ViewRecorder):
             yield Rows(raw, self.placeholder)
 
     @contextmanager
-    def _writing(self, tracking: Tracking) -> Iterator[Rows | None]:
-        """A transaction that first claims `tracking`; None when it was already recorded."""
+    def batch(self) -> Iterator[None]:
+        """Make this thread's writes one transaction (replays go faster)."""
         with self.datastore.transaction(commit=True) as raw:
+            self._batch = (threading.get_ident(), raw)
             try:
-                self._insert_tracking(raw, tracking)  # first, so writers queue here
-            except IntegrityError:
-                yield None  # another runner recorded this position: nothing to do
-            else:
-                yield Rows(raw, self.placeholder)
+                yield
+            finally:
+                self._batch = None
         if self.on_commit is not None:
             self.on_commit()
+
+    @contextmanager
+    def _writing(self, tracking: Tracking) -> Iterator[Rows | None]:
+        """A transaction that first claims `tracking`; None when it was already recorded."""
+        batch = self._batch
+        if batch is not None and batch[0] == threading.get_ident():
+            yield self._claim(batch[1], tracking)
+            return
+        with self.datastore.transaction(commit=True) as raw:
+            yield self._claim(raw, tracking)
+        if self.on_commit is not None:
+            self.on_commit()
+
+    def _claim(self, raw: RawCursor, tracking: Tracking) -> Rows | None:
+        try:
+            self._insert_tracking(raw, tracking)  # first, so that writers queue here
+        except IntegrityError:
+            return None  # this position is recorded already (by another runner): skip it
+        return Rows(raw, self.placeholder)
 
     def insert_tracking(self, tracking: Tracking) -> None:
         with self._writing(tracking):

@@ -1,0 +1,167 @@
+"""The profile record evolved event by event, and the audit's field-level changes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+
+from domain import events as ev
+from projections.records import card_text, changes, evolve, flatten
+
+AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+PROFILE_ID = uuid4()
+META = {"actor": "customer:1", "correlation_id": "c-1", "idempotency_key": None}
+CARD = {
+    "token": "tok_secret",
+    "fingerprint": "fp_secret",
+    "brand": "visa",
+    "last4": "4242",
+    "exp_month": 4,
+    "exp_year": 2030,
+    "holder_name": "Marie Tremblay",
+}
+
+
+def event(cls, version, **fields):
+    return cls(originator_id=PROFILE_ID, originator_version=version, timestamp=AT, **META, **fields)
+
+
+def registered():
+    return ev.ProfileRegistered(
+        originator_id=PROFILE_ID,
+        originator_version=1,
+        originator_topic="domain.profile:Profile",
+        timestamp=AT,
+        first_name="Marie",
+        last_name="Tremblay",
+        email="marie@example.com",
+        phone=None,
+        address={"line1": "1 rue", "city": "Montréal", "postal_code": "H3B 1K9", "country": "CA"},
+        language="en",
+        password_hash="$argon2id$secret",
+        **META,
+    )
+
+
+def test_registration_record_has_every_section_and_no_password():
+    record = evolve(registered(), None)
+    assert record["version"] == 1
+    assert record["address"]["line2"] is None
+    assert record["preferences"]["language"] == "en"
+    assert record["contacts"][0]["contact_id"] == "holder"
+    assert record["newsletters"] == {"categories": [], "consents": {}, "unsubscribed_at": None}
+    assert "argon2" not in str(record)
+
+
+def test_contact_change_updates_the_holder_contact_and_the_address():
+    record = evolve(registered(), None)
+    after = evolve(
+        event(ev.ContactChanged, 2, changes={"email": "new@example.com", "address.city": "Laval"}),
+        record,
+    )
+    assert after["contacts"][0]["email"] == "new@example.com"
+    assert after["address"]["city"] == "Laval"
+    assert record["address"]["city"] == "Montréal"  # the record before is left untouched
+
+
+def test_card_in_the_record_has_neither_token_nor_fingerprint():
+    after = evolve(event(ev.CardRegistered, 2, card=CARD), evolve(registered(), None))
+    assert after["card"] == {
+        "brand": "visa",
+        "last4": "4242",
+        "exp_month": 4,
+        "exp_year": 2030,
+        "holder_name": "Marie Tremblay",
+    }
+
+
+def test_an_event_before_registration_is_refused():
+    with pytest.raises(ValueError, match="unknown profile"):
+        evolve(event(ev.CardRemoved, 2, old_card=CARD), None)
+
+
+def test_resubscribing_keeps_the_first_consent_of_a_category():
+    record = evolve(registered(), None)
+    first = {"channel": "portal", "text_version": "v1", "language": "fr", "at": "t1", "actor": "a"}
+    later = {**first, "text_version": "v2", "at": "t2"}
+    record = evolve(
+        event(ev.NewsletterSubscriptionsChanged, 2, categories=["news"], consent=first), record
+    )
+    record = evolve(
+        event(ev.NewsletterSubscriptionsChanged, 3, categories=["news", "tips"], consent=later),
+        record,
+    )
+    assert record["newsletters"]["consents"] == {"news": first, "tips": later}
+
+
+def test_password_change_shows_as_changed_without_any_value():
+    before = evolve(registered(), None)
+    password = event(ev.PasswordChanged, 2, password_hash="$argon2id$new")
+    assert changes(password, before, evolve(password, before)) == [
+        {"field": "password", "before": None, "after": "changed"}
+    ]
+    rejected = event(ev.PasswordChangeRejected, 2, reason="wrong_password")
+    assert changes(rejected, before, evolve(rejected, before))[0]["after"] == "rejected"
+
+
+def test_card_replacement_shows_summaries_only():
+    before = evolve(event(ev.CardRegistered, 2, card=CARD), evolve(registered(), None))
+    new_card = {**CARD, "last4": "4444", "brand": "mastercard", "token": "tok_other"}
+    replaced = event(ev.CardReplaced, 3, old_card=CARD, card=new_card)
+    diff = changes(replaced, before, evolve(replaced, before))
+    assert diff == [
+        {
+            "field": "card",
+            "before": "visa 4242 04/2030 Marie Tremblay",
+            "after": "mastercard 4444 04/2030 Marie Tremblay",
+        }
+    ]
+    assert "tok_" not in str(diff) and "fp_" not in str(diff)
+
+
+def test_changes_list_only_fields_that_changed_with_their_before_value():
+    before = evolve(registered(), None)
+    changed = event(ev.AdditionalInfoChanged, 2, changes={"company": "Acme", "job_title": None})
+    assert changes(changed, before, evolve(changed, before)) == [
+        {"field": "additional_info.company", "before": None, "after": "Acme"}
+    ]
+
+
+def test_removed_contact_appears_with_its_old_value():
+    added = event(
+        ev.AccountContactAdded,
+        2,
+        contact_id="c1",
+        name="Ann",
+        email="a@example.com",
+        phone=None,
+        roles=["billing"],
+    )
+    before = evolve(added, evolve(registered(), None))
+    removed = event(ev.AccountContactRemoved, 3, contact_id="c1")
+    assert changes(removed, before, evolve(removed, before)) == [
+        {
+            "field": "contacts.c1",
+            "before": {
+                "name": "Ann",
+                "email": "a@example.com",
+                "phone": None,
+                "roles": ["billing"],
+            },
+            "after": None,
+        }
+    ]
+
+
+def test_flattened_record_leaves_out_bookkeeping_and_the_holder():
+    flat = flatten(evolve(registered(), None))
+    assert "version" not in flat and "updated_at" not in flat
+    assert not any(name.startswith("contacts.") for name in flat)
+    assert flat["address.country"] == "CA"
+
+
+def test_card_text_is_brand_last4_expiry_and_holder():
+    assert card_text(CARD) == "visa 4242 04/2030 Marie Tremblay"
+    assert card_text(None) is None
