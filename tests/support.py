@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -49,16 +51,34 @@ def require_postgres() -> None:
     pytest.skip("PostgreSQL is not reachable")
 
 
+@contextmanager
+def private_postgres_url() -> Iterator[str]:
+    """A new database of the caller's own, dropped afterwards: for tests that read or
+    write whole tables (dumps, encrypted events, bulk histories) without touching shared data."""
+    require_postgres()
+    name = f"profile_test_{uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def store_settings(store: str, tmp_path: Any, **overrides: Any) -> Settings:
     fast = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
     if store == "postgres":
         require_postgres()
-        return Settings(database_url=POSTGRES_URL, vault_key=TEST_VAULT_KEY, **{**fast, **overrides})
+        return Settings(
+            database_url=POSTGRES_URL, vault_key=TEST_VAULT_KEY, **{**fast, **overrides}
+        )
     return Settings(database_url=f"sqlite:///{tmp_path}/profiles.db", **{**fast, **overrides})
 
 
 def ctx(actor: str = "customer:42", **kwargs: Any) -> CommandContext:
-    return CommandContext(actor=actor, correlation_id=kwargs.pop("correlation_id", str(uuid4())), **kwargs)
+    correlation_id = kwargs.pop("correlation_id", str(uuid4()))
+    return CommandContext(actor=actor, correlation_id=correlation_id, **kwargs)
 
 
 def registration(**overrides: Any) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
 
-import psycopg
 import pytest
 import structlog
 from stdnum import luhn
@@ -18,7 +17,7 @@ from stdnum import luhn
 from adapters.bootstrap import Container, build
 from adapters.settings import Settings
 from domain.errors import DomainError
-from tests.support import POSTGRES_URL, FakeClock, ctx, registration, store_settings
+from tests.support import FakeClock, ctx, private_postgres_url, registration, store_settings
 
 EVENTS_KEY = base64.b64encode(os.urandom(32)).decode()
 
@@ -38,15 +37,8 @@ def private_url(store: str, tmp_path: Path) -> Iterator[str]:
     if store == "sqlite":
         yield f"sqlite:///{tmp_path}/leaks.db"
         return
-    store_settings(store, tmp_path)  # skips (or fails under CI) without PostgreSQL
-    name = f"profile_leaks_{uuid4().hex[:12]}"
-    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with private_postgres_url() as url:
+        yield url
 
 
 def open_store(store: str, tmp_path: Path, url: str, **overrides: object) -> Container:
