@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from urllib.parse import urlsplit, urlunsplit
+from uuid import uuid4
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from adapters.bootstrap import build
+from adapters.readside import VIEW_NAMES, ReadSide
+from adapters.settings import Settings
+from tests.e2e.cli_support import Cli, cli_env
+from tests.support import POSTGRES_URL, TEST_VAULT_KEY, require_postgres, store_settings
+
+
+def status(cli):
+    return {row["name"]: row for row in json.loads(cli.ok("projections", "status",
+                                                          "--format", "json").stdout)}
+
+
+@pytest.fixture
+def fresh_postgres():
+    """Settings for a PostgreSQL database of this test's own (the views are dropped and rebuilt)."""
+    require_postgres()
+    name = f"profile_cli_{uuid4().hex[:10]}"
+    admin = urlunsplit(urlsplit(POSTGRES_URL)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield Settings(database_url=urlunsplit(urlsplit(POSTGRES_URL)._replace(path=f"/{name}")),
+                       vault_key=TEST_VAULT_KEY)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def demo_store(request, tmp_path):
+    if request.param == "postgres":
+        return request.getfixturevalue("fresh_postgres")
+    return store_settings("sqlite", tmp_path)
+
+
+def test_status_shows_zero_lag_after_a_rebuild(demo_store):
+    cli = Cli(demo_store)
+    cli.ok("demo", "--profiles", "2", "--seed", "11")
+    before = status(cli)
+    head = before["profile_view"]["head"]
+    assert head > 2
+    assert {row["lag"] for row in before.values()} == {head}
+    result = cli.ok("projections", "rebuild")
+    assert result.stdout.strip() == (
+        f"Rebuilt {', '.join(VIEW_NAMES)}: {head * len(VIEW_NAMES)} events replayed."
+    )
+    after = status(cli)
+    assert set(after) == set(VIEW_NAMES)
+    assert all(row["lag"] == 0 and row["position"] == head for row in after.values())
+    table = cli.ok("projections", "status").stdout
+    assert all(name in table for name in VIEW_NAMES)
+
+
+def test_rebuilding_one_projection_replays_every_event_into_it(tmp_path):
+    cli = Cli(store_settings("sqlite", tmp_path))
+    cli.ok("demo", "--profiles", "1", "--seed", "2")
+    head = status(cli)["audit_trail"]["head"]
+    result = cli.ok("projections", "rebuild", "audit_trail")
+    assert result.stdout.strip() == f"Rebuilt audit_trail: {head} events replayed."
+    rows = status(cli)
+    assert rows["audit_trail"]["lag"] == 0
+    assert rows["profile_view"]["lag"] == head
+
+
+def test_rebuild_refuses_an_unknown_projection(tmp_path):
+    result = Cli(store_settings("sqlite", tmp_path))("projections", "rebuild", "nope")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "unknown projection 'nope'" in result.stderr
+
+
+@pytest.mark.slow
+def test_projections_run_keeps_the_views_up_to_date_until_stopped(tmp_path):
+    settings = store_settings("sqlite", tmp_path)
+    Cli(settings).ok("demo", "--profiles", "1", "--seed", "4", "--spread-days", "0")
+    env = {**os.environ, **cli_env(settings)}
+    process = subprocess.Popen([sys.executable, "-m", "adapters.cli", "projections", "run"],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    container = build(settings)
+    try:
+        read_side = ReadSide(container)
+        head = read_side.head()
+        read_side.wait_for_position(head, timeout=20)
+        assert all(row["lag"] == 0 for row in read_side.status())
+    finally:
+        container.close()
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 0, stderr
+    assert "Projections running" in stderr
