@@ -5,18 +5,14 @@ import os
 import signal
 import subprocess
 import sys
-from urllib.parse import urlsplit, urlunsplit
-from uuid import uuid4
 
-import psycopg
 import pytest
-from psycopg import sql
 
 from adapters.bootstrap import build
 from adapters.readside import VIEW_NAMES, ReadSide
 from adapters.settings import Settings
 from tests.e2e.cli_support import Cli, cli_env
-from tests.support import POSTGRES_URL, TEST_VAULT_KEY, require_postgres, store_settings
+from tests.support import TEST_VAULT_KEY, private_postgres_url, store_settings
 
 
 def status(cli):
@@ -26,19 +22,9 @@ def status(cli):
 
 @pytest.fixture
 def fresh_postgres():
-    """Settings for a PostgreSQL database of this test's own (the views are dropped and rebuilt)."""
-    require_postgres()
-    name = f"profile_cli_{uuid4().hex[:10]}"
-    admin = urlunsplit(urlsplit(POSTGRES_URL)._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield Settings(database_url=urlunsplit(urlsplit(POSTGRES_URL)._replace(path=f"/{name}")),
-                       vault_key=TEST_VAULT_KEY)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(name)))
+    """A PostgreSQL database of this test's own: its views are dropped and rebuilt."""
+    with private_postgres_url() as url:
+        yield Settings(database_url=url, vault_key=TEST_VAULT_KEY)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
