@@ -26,8 +26,9 @@ APPLICATION = ProfileEventStore.name
 PAGE = 500
 BATCH = 100  # events replayed per transaction (PostgreSQL slows on long same-row updates)
 POLL = 0.05
-# Runners hold few connections each: a LISTEN, a reader and the view's writer.
-RUNNER_POOL = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "4"}
+# Runners hold few connections each (a LISTEN, a reader, the view's writer), and leave
+# creating tables to the ReadSide (concurrent DDL on PostgreSQL can fail).
+RUNNER_ENV = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "4", "CREATE_TABLE": "n"}
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class ReadSide:
             application_class=ProfileEventStore,
             projection_class=spec.projection,
             view_class=self._classes[spec.name],
-            env={**self.container.env, **RUNNER_POOL},
+            env={**self.container.env, **RUNNER_ENV},
         )
         runner.__enter__()
         view = runner.view

@@ -161,9 +161,7 @@ class SqlView(ViewRecorder):
         if key is None:
             return None
         with self._reading() as rows:
-            rows.execute(
-                f"SELECT version FROM {self._table(suffix)} WHERE profile_id = ?", (key,)
-            )
+            rows.execute(f"SELECT version FROM {self._table(suffix)} WHERE profile_id = ?", (key,))
             row = rows.one()
         return None if row is None else int(row["version"])
 
@@ -178,7 +176,10 @@ class SqlProfileView(SqlView, ProfileViewRecorder):
         ]
 
     def evolve(
-        self, profile_id: str, change: Callable[[Record | None], Record], tracking: Tracking
+        self,
+        profile_id: str,
+        change: Callable[[Record | None], Record | None],
+        tracking: Tracking,
     ) -> None:
         with self._writing(tracking) as rows:
             if rows is None:
@@ -186,6 +187,8 @@ class SqlProfileView(SqlView, ProfileViewRecorder):
             rows.execute(f"SELECT record FROM {self._table()} WHERE profile_id = ?", (profile_id,))
             row = rows.one()
             record = change(None if row is None else json.loads(row["record"]))
+            if record is None:
+                return
             rows.execute(
                 f"INSERT INTO {self._table()} (profile_id, version, record) VALUES (?, ?, ?) "
                 "ON CONFLICT (profile_id) DO UPDATE "
@@ -230,7 +233,7 @@ class SqlAuditView(SqlView, AuditRecorder):
     def append(
         self,
         profile_id: str,
-        step: Callable[[Record | None], tuple[Record, Entry]],
+        step: Callable[[Record | None], tuple[Record, Entry] | None],
         tracking: Tracking,
     ) -> None:
         state = self._table("_state")
@@ -239,7 +242,10 @@ class SqlAuditView(SqlView, AuditRecorder):
                 return
             rows.execute(f"SELECT record FROM {state} WHERE profile_id = ?", (profile_id,))
             row = rows.one()
-            record, entry = step(None if row is None else json.loads(row["record"]))
+            stepped = step(None if row is None else json.loads(row["record"]))
+            if stepped is None:
+                return
+            record, entry = stepped
             rows.execute(
                 f"INSERT INTO {state} (profile_id, version, record) VALUES (?, ?, ?) "
                 "ON CONFLICT (profile_id) DO UPDATE "
@@ -250,9 +256,16 @@ class SqlAuditView(SqlView, AuditRecorder):
                 f"INSERT INTO {self._table()} ({_ENTRY_COLUMNS}, at_us) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    entry["position"], entry["profile_id"], entry["version"], entry["at"],
-                    entry["actor"], entry["correlation_id"], entry["event"], entry["section"],
-                    json.dumps(entry["changes"]), epoch_us(datetime.fromisoformat(entry["at"])),
+                    entry["position"],
+                    entry["profile_id"],
+                    entry["version"],
+                    entry["at"],
+                    entry["actor"],
+                    entry["correlation_id"],
+                    entry["event"],
+                    entry["section"],
+                    json.dumps(entry["changes"]),
+                    epoch_us(datetime.fromisoformat(entry["at"])),
                 ),
             )
 
@@ -319,7 +332,10 @@ class SqlAudienceView(SqlView, AudienceRecorder):
                 f"SELECT domain_suggestions, unsubscribed_at FROM {profiles} WHERE profile_id = ?",
                 (pid,),
             )
-            row = rows.one() or {"domain_suggestions": 0, "unsubscribed_at": None}
+            row = rows.one()
+            if row is None and not change.registered:
+                return  # a profile registered before this view started
+            row = row or {"domain_suggestions": 0, "unsubscribed_at": None}
             suggestions = change.domain_suggestions
             rows.execute(
                 f"INSERT INTO {profiles} "

@@ -36,9 +36,10 @@ class ProfileViewRecorder(ViewRecorder):
 
     @abstractmethod
     def evolve(
-        self, profile_id: str, change: Callable[[Record | None], Record], tracking: Tracking
+        self, profile_id: str, change: Callable[[Record | None], Record | None], tracking: Tracking
     ) -> None:
-        """In one transaction: record `tracking`, then store `change(current record)`."""
+        """In one transaction: record `tracking`, then store `change(current record)` unless
+        it is None."""
 
     @abstractmethod
     def get(self, profile_id: UUID | str) -> Record | None:
@@ -52,11 +53,11 @@ class AuditRecorder(ViewRecorder):
     def append(
         self,
         profile_id: str,
-        step: Callable[[Record | None], tuple[Record, Entry]],
+        step: Callable[[Record | None], tuple[Record, Entry] | None],
         tracking: Tracking,
     ) -> None:
         """In one transaction: record `tracking`; `step(last record)` gives the new one and
-        the entry to append."""
+        the entry to append, or None for nothing."""
 
     @abstractmethod
     def entries(
@@ -103,6 +104,7 @@ class AudienceChange:
 
     profile_id: str
     version: int
+    registered: bool = False  # only a registration introduces a profile
     domain_suggestions: bool | None = None
     categories: Sequence[str] | None = None  # the new full set of subscribed categories
     consent: Mapping[str, Any] = field(default_factory=dict)  # for newly added categories
@@ -122,7 +124,8 @@ class AudienceRecorder(ViewRecorder):
 
     @abstractmethod
     def record(self, change: AudienceChange, tracking: Tracking) -> None:
-        """In one transaction: record `tracking` and apply `change`."""
+        """In one transaction: record `tracking` and apply `change` (ignored for a profile
+        this view has not seen registered)."""
 
     @abstractmethod
     def subscribers(self, category: str, after: str | None = None, limit: int = 100) -> list[str]:

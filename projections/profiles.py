@@ -19,6 +19,15 @@ from projections.ports import (
 )
 from projections.records import changes, evolve
 
+# A view that starts after the first event (`start_after`) sees events of profiles whose
+# registration it never saw: it follows only the profiles it has seen registered.
+
+
+def evolve_known(event: ev.ProfileEvent, record: Record | None) -> Record | None:
+    if record is None and not isinstance(event, ev.ProfileRegistered):
+        return None
+    return evolve(event, record)
+
 
 class ProfileViewProjection(Projection[ProfileViewRecorder]):
     name = "profile_view"
@@ -29,14 +38,18 @@ class ProfileViewProjection(Projection[ProfileViewRecorder]):
 
     @process_event.register
     def profile_event(self, event: ev.ProfileEvent, tracking: Tracking) -> None:
-        self.view.evolve(str(event.originator_id), lambda record: evolve(event, record), tracking)
+        self.view.evolve(
+            str(event.originator_id), lambda record: evolve_known(event, record), tracking
+        )
 
 
-def audit_step(event: ev.ProfileEvent, tracking: Tracking, before: Record | None) -> tuple[
-    Record, Entry
-]:
+def audit_step(
+    event: ev.ProfileEvent, tracking: Tracking, before: Record | None
+) -> tuple[Record, Entry] | None:
     """The audit's next known record and the entry for `event` at `tracking`."""
-    after = evolve(event, before)
+    after = evolve_known(event, before)
+    if after is None:
+        return None
     name = type(event).__name__
     entry: Entry = {
         "position": tracking.notification_id,
@@ -83,7 +96,10 @@ class AudienceProjection(Projection[AudienceRecorder]):
     @process_event.register
     def registered(self, event: ev.ProfileRegistered, tracking: Tracking) -> None:
         change = AudienceChange(
-            str(event.originator_id), event.originator_version, domain_suggestions=False
+            str(event.originator_id),
+            event.originator_version,
+            registered=True,
+            domain_suggestions=False,
         )
         self.view.record(change, tracking)
 

@@ -29,12 +29,16 @@ class FakeView:
 
     def evolve(self, profile_id, change, tracking):
         self.insert_tracking(tracking)
-        self.records[profile_id] = change(self.records.get(profile_id))
+        record = change(self.records.get(profile_id))
+        if record is not None:
+            self.records[profile_id] = record
 
     def append(self, profile_id, step, tracking):
         self.insert_tracking(tracking)
-        self.records[profile_id], entry = step(self.records.get(profile_id))
-        self.entries.append(entry)
+        stepped = step(self.records.get(profile_id))
+        if stepped is not None:
+            self.records[profile_id], entry = stepped
+            self.entries.append(entry)
 
     def record(self, change, tracking):
         self.insert_tracking(tracking)
@@ -115,7 +119,7 @@ def test_audience_follows_consents_suggestions_and_unsubscription():
     )
     pid = str(PROFILE_ID)
     assert view.changes == [
-        AudienceChange(pid, 1, domain_suggestions=False),
+        AudienceChange(pid, 1, registered=True, domain_suggestions=False),
         AudienceChange(pid, 2, domain_suggestions=True),
         AudienceChange(pid, 3),
         AudienceChange(pid, 4, categories=["news"], consent=consent),
@@ -133,3 +137,12 @@ def test_audit_of_two_profiles_keeps_their_states_apart():
     projection.process_event(other, Tracking("profiles", 2))
     assert len(view.records) == 2
     assert [e["position"] for e in view.entries] == [1, 2]
+
+
+def test_events_of_a_profile_registered_before_the_view_started_are_passed_over():
+    view = FakeView()
+    unlinked = later(ev.SocialAccountUnlinked, 4, network="skype")
+    ProfileViewProjection(view).process_event(unlinked, Tracking("profiles", 8))
+    AuditProjection(view).process_event(unlinked, Tracking("profiles", 9))
+    assert view.records == {} and view.entries == []
+    assert view.tracked == [8, 9]
