@@ -24,6 +24,7 @@ test: lint
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python -m tests.bench
 
 docs: $(STAMP)

@@ -1,23 +1,29 @@
-"""`make bench`: run every figure on SQLite and PostgreSQL and print the table."""
+"""`make bench`: every figure on SQLite and on PostgreSQL, each beside its floor, as one table."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
 
 from rich.console import Console
 
 from adapters.bootstrap import build
-from tests.bench import commands, loading
+from adapters.readside import ReadSide
+from adapters.tokens import TokenStore
+from tests.bench import commands, http, loading, rebuild
 from tests.bench.report import Figure, show
 from tests.bench.stores import BenchStore, postgres_reachable, postgres_store, sqlite_store
 
 console = Console(stderr=True)
+LEVELS = (1, 16, 64)
 
 
-def app_layer(store: BenchStore, seconds: float, profiles: int) -> list[Figure]:
-    figures: list[Figure] = []
+def app_layer(store: BenchStore, seconds: float, profiles: int) -> Iterator[Figure]:
     container = build(store.settings)
     try:
         service = container.service
@@ -28,27 +34,73 @@ def app_layer(store: BenchStore, seconds: float, profiles: int) -> list[Figure]:
             app, floor = commands.interleaved(service, floor_run, ids, seconds, next_round)
         finally:
             floor_run.close()
-        ratio = app / floor
-        figures.append(Figure(store.name, "application-layer commands/s (1 thread)",
-                              f"{app:,.0f}", f"{floor:,.0f}", ratio, "≥ 0.8x floor",
-                              ratio >= 0.8))
         console.log(f"{store.name}: application layer {app:,.0f}/s, floor {floor:,.0f}/s")
+        yield Figure(store.name, "application-layer commands/s (1 thread)", f"{app:,.0f}",
+                     f"{floor:,.0f}", app / floor, ">= 0.8x floor (PostgreSQL)",
+                     app / floor >= 0.8 if store.settings.is_postgres else None)
         for events in (10_000, 10_049):
             long_ms, short_ms = loading.long_history_load(service, container.env, events)
-            ratio = long_ms / short_ms
-            figures.append(Figure(store.name, f"load a {events:,}-event profile (ms, no cache)",
-                                  f"{long_ms:.2f}", f"{short_ms:.2f} (1 event)", ratio,
-                                  "≤ 2x the 1-event one", ratio <= 2.0))
             console.log(f"{store.name}: {events}-event profile {long_ms:.2f} ms, "
                         f"1-event {short_ms:.2f} ms")
+            yield Figure(store.name, f"load a {events:,}-event profile (ms, no cache)",
+                         f"{long_ms:.2f}", f"{short_ms:.2f} (1 event)", long_ms / short_ms,
+                         "<= 2x the 1-event one", long_ms / short_ms <= 2.0)
     finally:
         container.close()
+
+
+def http_and_rebuild(store: BenchStore, seconds: float, profiles: int) -> Iterator[Figure]:
+    container = build(store.settings)
+    try:
+        ids = commands.register_profiles(container.service, profiles)
+        token = TokenStore(container.sql).create("bench", ["profiles:write", "profiles:read"])
+        read_side = ReadSide(container)
+        with tempfile.TemporaryDirectory() as logs, \
+                http.served(store, Path(logs) / "server.log") as server:
+            if not store.settings.is_postgres:  # the server's own runners catch up first
+                read_side.wait_for_position(read_side.head(), timeout=120)
+            http.check_command(server.url, token, ids[0])
+            loads = {c: http.wrk_load(server.url, token, ids, c, seconds) for c in LEVELS}
+            peak = server.peak_rss_mib()
+        floors = {c: http.app_threads_load(container.service, ids, c, seconds) for c in LEVELS}
+        for c in LEVELS:
+            load, floor = loads[c], floors[c]
+            console.log(f"{store.name}: HTTP x{c} {load}; application layer {floor}")
+            ratio = load.per_second / floor.per_second
+            errors = f" ({load.errors} errors)" if load.errors else ""
+            yield Figure(store.name, f"HTTP commands/s, {c} clients", f"{load.per_second:,.0f}"
+                         + errors, f"{floor.per_second:,.0f}", ratio,
+                         ">= 0.5x floor" if c == 16 else "",
+                         ratio >= 0.5 and not load.errors if c == 16 else None)
+            yield Figure(store.name, f"HTTP p50 / p99 ms, {c} clients",
+                         f"{load.p50_ms:.1f} / {load.p99_ms:.1f}",
+                         f"{floor.p50_ms:.1f} / {floor.p99_ms:.1f}", None,
+                         "p99 < 50 ms" if c == 16 else "",
+                         load.p99_ms < 50 if c == 16 else None)
+        yield Figure(store.name, "peak RSS of the server process (MiB)", f"{peak:.0f}")
+        result = rebuild.rebuild_all(container)
+        console.log(f"{store.name}: {result}")
+        yield Figure(store.name, f"rebuild all views, {result.events:,} events (events/s)",
+                     f"{result.rebuild_per_second:,.0f}", f"{result.read_per_second:,.0f} (read)",
+                     result.rebuild_per_second / result.read_per_second,
+                     ">= 5,000/s (PostgreSQL)",
+                     result.rebuild_per_second >= 5000 if store.settings.is_postgres else None)
+        yield Figure(store.name, "  of which read + decode only (events/s)",
+                     f"{result.decode_per_second:,.0f}")
+    finally:
+        container.close()
+
+
+def run_store(make: Callable[[], AbstractContextManager[BenchStore]],
+              args: argparse.Namespace) -> list[Figure]:
+    figures: list[Figure] = []
+    with make() as store:
+        console.log(f"benchmarking {store.name}: application layer ({store.url})")
+        figures += app_layer(store, args.seconds, args.profiles)
+    with make() as store:
+        console.log(f"benchmarking {store.name}: HTTP and rebuild ({store.url})")
+        figures += http_and_rebuild(store, args.seconds, args.http_profiles)
     return figures
-
-
-def run_store(store: BenchStore, args: argparse.Namespace) -> list[Figure]:
-    console.log(f"benchmarking {store.name} ({store.url})")
-    return app_layer(store, args.seconds, args.profiles)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,22 +108,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stores", default="sqlite,postgres")
     parser.add_argument("--seconds", type=float, default=3.0, help="per measured run")
     parser.add_argument("--profiles", type=int, default=200)
+    parser.add_argument("--http-profiles", type=int, default=600)
     args = parser.parse_args(argv)
     started = time.perf_counter()
     figures: list[Figure] = []
     for name in args.stores.split(","):
         if name == "sqlite":
-            with sqlite_store() as store:
-                figures += run_store(store, args)
+            figures += run_store(sqlite_store, args)
         elif name == "postgres":
             if not postgres_reachable():
                 console.print("PostgreSQL is not reachable: skipping its figures")
                 continue
-            with postgres_store() as store:
-                figures += run_store(store, args)
+            figures += run_store(postgres_store, args)
         else:
             parser.error(f"unknown store {name!r}")
-    show(figures, Console(width=150))
+    show(figures, Console(width=160))
     console.log(f"benchmark took {time.perf_counter() - started:.0f} s")
     return 0
 
