@@ -22,8 +22,11 @@ def cli_app() -> typer.Typer:
 
 
 def cli_env(settings: Settings) -> dict[str, str]:
-    env = {"PROFILE_DATABASE_URL": settings.database_url, "PROFILE_LOG_FORMAT": "json",
-           **FAST_HASHING}
+    env = {
+        "PROFILE_DATABASE_URL": settings.database_url,
+        "PROFILE_LOG_FORMAT": "json",
+        **FAST_HASHING,
+    }
     if settings.vault_key is not None:
         env["PROFILE_VAULT_KEY"] = settings.vault_key.get_secret_value()
     return env

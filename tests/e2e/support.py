@@ -126,8 +126,8 @@ def service_env(database: Path, **extra: str) -> dict[str, str]:
         PROFILE_ARGON2_TIME_COST="1",
         PROFILE_ARGON2_MEMORY_KIB="1024",
         PROFILE_LOG_FORMAT="json",
-        **extra,
     )
+    env.update(extra)
     return env
 
 

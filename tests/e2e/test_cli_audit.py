@@ -46,8 +46,10 @@ def test_csv_export_has_one_row_per_change_and_parses_back(cli, profiles, tmp_pa
     out = tmp_path / "audit.csv"
     result = cli.ok("audit", "export", "--format", "csv", "--output", str(out))
     rows = read_csv(out)
-    entries = [json.loads(line) for line in
-               cli.ok("audit", "export", "--format", "jsonl").stdout.splitlines()]
+    entries = [
+        json.loads(line)
+        for line in cli.ok("audit", "export", "--format", "jsonl").stdout.splitlines()
+    ]
     assert len(rows) == sum(len(e["changes"]) for e in entries)
     assert [r["position"] for r in rows] == sorted((r["position"] for r in rows), key=int)
     assert {r["event"] for r in rows} == {"ProfileRegistered", "AdditionalInfoChanged"}
@@ -85,9 +87,7 @@ def test_jsonl_export_filters_by_time_range(cli, profiles, clock):
     only_first = cli.ok("audit", "export", "--format", "jsonl", "--until", since)
     only_second = cli.ok("audit", "export", "--format", "jsonl", "--since", since)
     assert {json.loads(line)["profile_id"] for line in only_first.stdout.splitlines()} == {first}
-    assert {json.loads(line)["profile_id"] for line in only_second.stdout.splitlines()} == {
-        second
-    }
+    assert {json.loads(line)["profile_id"] for line in only_second.stdout.splitlines()} == {second}
 
 
 def test_export_streams_page_by_page(cli, profiles, monkeypatch):
@@ -112,8 +112,10 @@ def test_export_streams_page_by_page(cli, profiles, monkeypatch):
         (["--format", "xml"], "--format must be jsonl or csv"),
         (["--format", "csv", "--since", "yesterday"], "--since must be an ISO 8601"),
         (["--format", "csv", "--profile", "42"], "--profile must be a profile id"),
-        (["--format", "csv", "--since", "2026-03-02", "--until", "2026-03-01"],
-         "--until must be later than --since"),
+        (
+            ["--format", "csv", "--since", "2026-03-02", "--until", "2026-03-01"],
+            "--until must be later than --since",
+        ),
     ],
 )
 def test_export_refuses_bad_options_with_a_one_line_reason(cli, args, reason):

@@ -24,10 +24,16 @@ def story(service, clock):
     profile_id = service.register(registration(phone="514 555 0123"), ctx()).profile_id
     clock.advance(days=1)
     service.change_contact(profile_id, {"phone": "514 555 0199"}, ctx())
-    service.register_card(profile_id, {"holder_name": "Marie Tremblay", "number": CARD_NUMBER,
-                                       "exp_month": 12, "exp_year": 2031}, ctx())
-    service.change_password(profile_id, {"current_password": STRONG_PASSWORD,
-                                         "new_password": OTHER_STRONG_PASSWORD}, ctx())
+    service.register_card(
+        profile_id,
+        {"holder_name": "Marie Tremblay", "number": CARD_NUMBER, "exp_month": 12, "exp_year": 2031},
+        ctx(),
+    )
+    service.change_password(
+        profile_id,
+        {"current_password": STRONG_PASSWORD, "new_password": OTHER_STRONG_PASSWORD},
+        ctx(),
+    )
     return profile_id, registered_at
 
 
@@ -40,8 +46,14 @@ def test_history_lists_every_event_with_secrets_masked(cli, story, service):
     assert shown["events"][3]["fields"] == {"password": "changed"}
     assert shown["events"][2]["fields"]["card"]["last4"] == "1111"
     token = service.get_profile(profile_id).card["token"]
-    for secret in (STRONG_PASSWORD, OTHER_STRONG_PASSWORD, "$argon2", "4111111111111111",
-                   CARD_NUMBER, token):
+    for secret in (
+        STRONG_PASSWORD,
+        OTHER_STRONG_PASSWORD,
+        "$argon2",
+        "4111111111111111",
+        CARD_NUMBER,
+        token,
+    ):
         assert secret not in result.stdout
     assert shown["state"]["version"] == 4
     assert shown["state"]["phone"] == "+15145550199"

@@ -16,8 +16,10 @@ from tests.support import TEST_VAULT_KEY, private_postgres_url, store_settings
 
 
 def status(cli):
-    return {row["name"]: row for row in json.loads(cli.ok("projections", "status",
-                                                          "--format", "json").stdout)}
+    return {
+        row["name"]: row
+        for row in json.loads(cli.ok("projections", "status", "--format", "json").stdout)
+    }
 
 
 @pytest.fixture
@@ -75,9 +77,13 @@ def test_projections_run_keeps_the_views_up_to_date_until_stopped(tmp_path):
     settings = store_settings("sqlite", tmp_path)
     Cli(settings).ok("demo", "--profiles", "1", "--seed", "4", "--spread-days", "0")
     env = {**os.environ, **cli_env(settings)}
-    process = subprocess.Popen([sys.executable, "-m", "adapters.cli", "projections", "run"],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli", "projections", "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     container = build(settings)
     try:
         read_side = ReadSide(container)
