@@ -95,6 +95,10 @@ class CommandApplication(ProfileEventStore):
         args: Mapping[str, Any],
         act: Callable[[Profile, Meta], T],
     ) -> CommandResult:
+        try:
+            profile_id = as_uuid(profile_id)  # one spelling of the id for the fingerprint
+        except ValueError:
+            raise ProfileNotFound(profile_id) from None
         fingerprint = self._fingerprint(name, profile_id, args)
         if (replayed := self._replay(ctx, fingerprint)) is not None:
             return replayed

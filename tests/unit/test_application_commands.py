@@ -93,6 +93,15 @@ def test_the_same_key_and_command_returns_the_first_result_and_records_nothing(
     assert len(service.get_profile(profile_id).contacts) == 1
 
 
+def test_a_replay_recognises_the_profile_id_however_it_is_spelled(service, profile_id):
+    k = key()
+    first = service.change_preferences(profile_id, {"language": "en"}, ctx(idempotency_key=k))
+    again = service.change_preferences(
+        str(profile_id).upper(), {"language": "en"}, ctx(idempotency_key=k)
+    )
+    assert again == first
+
+
 def test_a_replay_ignores_a_now_stale_expected_version(service, profile_id):
     k = key()
     first = service.change_preferences(
