@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from starlette.routing import Route
 
 from adapters.bootstrap import Container
-from adapters.http import problems
+from adapters.http import openapi, problems
 from adapters.http.deps import ReadModel
 from adapters.http.middleware import RequestMiddleware
 from adapters.http.routes import commands, health, helpers, queries
@@ -46,13 +46,12 @@ def create_app(
     routers = [module.router for module in (commands, queries, helpers, health)]
     for router in routers:
         app.include_router(router)
+    openapi.install(app)
+    app.state.routes = [
+        *(route for router in routers for route in router.routes),
+        *(route for route in app.routes if isinstance(route, Route)),
+    ]
     app.add_middleware(
-        RequestMiddleware,
-        tokens=tokens,
-        max_body_bytes=max_body_bytes,
-        routes=[
-            *(route for router in routers for route in router.routes),
-            *(route for route in app.routes if isinstance(route, Route)),
-        ],
+        RequestMiddleware, tokens=tokens, max_body_bytes=max_body_bytes, routes=app.state.routes
     )
     return app

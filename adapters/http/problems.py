@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from adapters.http.context import current_request
 from adapters.http.schemas import FieldProblem, Problem
@@ -120,6 +121,15 @@ def validation_problem(error: RequestValidationError) -> JSONResponse:
     return problem_response(400, "validation_error", detail, errors)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method of every route on this path (FastAPI routes have one method each)."""
+    methods: set[str] = set()
+    for route in getattr(request.app.state, "routes", ()):
+        if route.matches(request.scope)[0] is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     """Answer every refusal as a problem; unexpected errors are left to the middleware."""
 
@@ -137,12 +147,15 @@ def install(app: FastAPI) -> None:
         assert isinstance(error, RequestValidationError)
         return validation_problem(error)
 
-    async def on_http_error(_request: Request, error: Exception) -> JSONResponse:
+    async def on_http_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, StarletteHTTPException)
         status = error.status_code
         code = _HTTP_CODES.get(status, "http_error")
         detail = error.detail if isinstance(error.detail, str) else HTTPStatus(status).phrase
-        return problem_response(status, code, detail, headers=error.headers)
+        headers = dict(error.headers or {})
+        if status == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request))
+        return problem_response(status, code, detail, headers=headers)
 
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(ApiError, on_api_error)

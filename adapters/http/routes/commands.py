@@ -7,7 +7,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Path, Query, Response
 
+from adapters.http import examples as ex
 from adapters.http.deps import Payment, Service, Write, request_info
+from adapters.http.examples import example
 from adapters.http.problems import COMMON, responses
 from adapters.http.schemas import ETAG_HEADER, CommandAnswer, ContactAddedAnswer
 from application.ports import CommandResult
@@ -27,6 +29,14 @@ router = APIRouter(prefix="/v1", tags=["commands"])
 
 _REFUSALS = responses(*COMMON, 404, 409, 412, 422)
 ProfileId = Annotated[UUID, Path(description="The profile's id.")]
+Network = Annotated[
+    str,
+    Path(
+        max_length=50,
+        description="facebook, twitter, whatsapp, skype, signal or linkedin.",
+        examples=["linkedin"],
+    ),
+]
 
 
 def _ok(status: int = 200) -> dict[int | str, dict[str, Any]]:
@@ -47,7 +57,12 @@ def _answer(result: CommandResult, response: Response) -> CommandAnswer:
     summary="Register a profile",
     responses={**responses(*COMMON, 422), 201: {"headers": ETAG_HEADER}},
 )
-def register(body: Registration, ctx: Write, service: Service, response: Response) -> CommandAnswer:
+def register(
+    body: Annotated[Registration, example(ex.REGISTRATION)],
+    ctx: Write,
+    service: Service,
+    response: Response,
+) -> CommandAnswer:
     result = service.register(body, ctx)
     response.headers["Location"] = f"/v1/profiles/{result.profile_id}"
     return _answer(result, response)
@@ -57,7 +72,11 @@ def register(body: Registration, ctx: Write, service: Service, response: Respons
     "/profiles/{profile_id}/contact", summary="A: change contact information", responses=_ok()
 )
 def change_contact(
-    profile_id: ProfileId, body: ContactPatch, ctx: Write, service: Service, response: Response
+    profile_id: ProfileId,
+    body: Annotated[ContactPatch, example(ex.CONTACT)],
+    ctx: Write,
+    service: Service,
+    response: Response,
 ) -> CommandAnswer:
     return _answer(service.change_contact(profile_id, body, ctx), response)
 
@@ -69,7 +88,7 @@ def change_contact(
 )
 def change_additional_info(
     profile_id: ProfileId,
-    body: AdditionalInfoInput,
+    body: Annotated[AdditionalInfoInput, example(ex.ADDITIONAL_INFO)],
     ctx: Write,
     service: Service,
     response: Response,
@@ -84,7 +103,11 @@ def change_additional_info(
     responses=_ok(201),
 )
 def add_contact(
-    profile_id: ProfileId, body: NewContact, ctx: Write, service: Service, response: Response
+    profile_id: ProfileId,
+    body: Annotated[NewContact, example(ex.NEW_CONTACT)],
+    ctx: Write,
+    service: Service,
+    response: Response,
 ) -> ContactAddedAnswer:
     result = service.add_contact(profile_id, body, ctx)
     answer = _answer(result, response)
@@ -110,14 +133,22 @@ def remove_contact(
     "/profiles/{profile_id}/preferences", summary="C: change account preferences", responses=_ok()
 )
 def change_preferences(
-    profile_id: ProfileId, body: PreferencesPatch, ctx: Write, service: Service, response: Response
+    profile_id: ProfileId,
+    body: Annotated[PreferencesPatch, example(ex.PREFERENCES)],
+    ctx: Write,
+    service: Service,
+    response: Response,
 ) -> CommandAnswer:
     return _answer(service.change_preferences(profile_id, body, ctx), response)
 
 
 @router.post("/profiles/{profile_id}/password", summary="D: change the password", responses=_ok())
 def change_password(
-    profile_id: ProfileId, body: PasswordChange, ctx: Write, service: Service, response: Response
+    profile_id: ProfileId,
+    body: Annotated[PasswordChange, example(ex.PASSWORD)],
+    ctx: Write,
+    service: Service,
+    response: Response,
 ) -> CommandAnswer:
     return _answer(service.change_password(profile_id, body, ctx), response)
 
@@ -129,7 +160,11 @@ def change_password(
     responses=_ok(),
 )
 def register_card(
-    profile_id: ProfileId, body: CardInput, ctx: Payment, service: Service, response: Response
+    profile_id: ProfileId,
+    body: Annotated[CardInput, example(ex.CARD)],
+    ctx: Payment,
+    service: Service,
+    response: Response,
 ) -> CommandAnswer:
     return _answer(service.register_card(profile_id, body, ctx), response)
 
@@ -155,8 +190,8 @@ def remove_card(
 )
 def link_social(
     profile_id: ProfileId,
-    network: Annotated[str, Path(max_length=50)],
-    body: SocialLink,
+    network: Network,
+    body: Annotated[SocialLink, example(ex.SOCIAL)],
     ctx: Write,
     service: Service,
     response: Response,
@@ -169,7 +204,7 @@ def link_social(
 )
 def unlink_social(
     profile_id: ProfileId,
-    network: Annotated[str, Path(max_length=50)],
+    network: Network,
     ctx: Write,
     service: Service,
     response: Response,
@@ -181,7 +216,11 @@ def unlink_social(
     "/profiles/{profile_id}/newsletters", summary="G: subscribe to newsletters", responses=_ok()
 )
 def subscribe_newsletters(
-    profile_id: ProfileId, body: Subscription, ctx: Write, service: Service, response: Response
+    profile_id: ProfileId,
+    body: Annotated[Subscription, example(ex.SUBSCRIPTION)],
+    ctx: Write,
+    service: Service,
+    response: Response,
 ) -> CommandAnswer:
     return _answer(service.subscribe_newsletters(profile_id, body, ctx), response)
 

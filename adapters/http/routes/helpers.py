@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter
 
+from adapters.http import examples as ex
 from adapters.http.deps import Reader, Service
+from adapters.http.examples import example
 from adapters.http.problems import COMMON, responses
 from adapters.http.schemas import (
     BrandAnswer,
@@ -22,7 +26,9 @@ router = APIRouter(prefix="/v1", tags=["helpers"], responses=responses(*COMMON))
     summary="Estimate a password's strength",
     description="Scope `profiles:read`. Nothing is recorded.",
 )
-def password_strength(body: StrengthRequest, _caller: Reader, service: Service) -> StrengthAnswer:
+def password_strength(
+    body: Annotated[StrengthRequest, example(ex.STRENGTH)], _caller: Reader, service: Service
+) -> StrengthAnswer:
     strength = service.password_strength(body.password, body.user_inputs)
     return StrengthAnswer(
         score=strength.score, strong=strength.strong, feedback=list(strength.feedback)
@@ -43,6 +49,8 @@ def generate_password(_caller: Reader, service: Service) -> GeneratedPassword:
     summary="Detect a (partial) card number's brand",
     description="Scope `profiles:read`. Nothing is recorded.",
 )
-def card_brand(body: BrandRequest, _caller: Reader, service: Service) -> BrandAnswer:
+def card_brand(
+    body: Annotated[BrandRequest, example(ex.BRAND)], _caller: Reader, service: Service
+) -> BrandAnswer:
     brand, complete, luhn_valid = service.card_brand(body.number)
     return BrandAnswer(brand=brand, complete=complete, luhn_valid=luhn_valid)

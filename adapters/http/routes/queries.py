@@ -151,6 +151,7 @@ def may_send(
             description="`newsletter:<category>`, `invoice`, "
             "`payment_receipt`, `whois_verification`, `service_notice`, "
             "`domain_suggestion`.",
+            examples=["newsletter:news"],
         ),
     ],
     _caller: Reader,
@@ -170,7 +171,7 @@ def may_send(
     responses=responses(422),
 )
 def audience(
-    category: Annotated[str, Path(max_length=100)],
+    category: Annotated[str, Path(max_length=100, examples=["news"])],
     _caller: Reader,
     reads: Reads,
     service: Service,

@@ -1,0 +1,77 @@
+"""The OpenAPI document, tidied: absent parameters are not `null`, and responses link onward."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+_METHODS = ("get", "put", "post", "patch", "delete")
+
+
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """`anyOf: [X, null]` → X: a header or query parameter is absent, never null."""
+    options = schema.get("anyOf")
+    if not isinstance(options, list):
+        return schema
+    kept = [option for option in options if option.get("type") != "null"]
+    if len(kept) != 1 or len(kept) == len(options):
+        return schema
+    extra = {key: value for key, value in schema.items() if key != "anyOf"}
+    return {**kept[0], **extra}
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, operation)
+        for path, item in document.get("paths", {}).items()
+        for method, operation in item.items()
+        if method in _METHODS
+    ]
+
+
+def _link(document: dict[str, Any], source: tuple[str, str, str], params: dict[str, str]) -> None:
+    """Link `source`'s response to every operation whose path parameters `params` provides."""
+    path, method, status = source
+    response = document["paths"][path][method]["responses"][status]
+    links = response.setdefault("links", {})
+    for target_path, target_method, operation in _operations(document):
+        names = {p["name"] for p in operation.get("parameters", ()) if p.get("in") == "path"}
+        if not names or not names <= set(params) or (target_path, target_method) == (path, method):
+            continue
+        links[operation["operationId"]] = {
+            "operationId": operation["operationId"],
+            "parameters": {name: params[name] for name in sorted(names)},
+        }
+
+
+def tidy(document: dict[str, Any]) -> dict[str, Any]:
+    for _, _, operation in _operations(document):
+        for parameter in operation.get("parameters", ()):
+            if "schema" in parameter:
+                parameter["schema"] = _not_null(parameter["schema"])
+    profile = {"profile_id": "$response.body#/profile_id"}
+    _link(document, ("/v1/profiles", "post", "201"), profile)
+    _link(
+        document,
+        ("/v1/profiles/{profile_id}/contacts", "post", "201"),
+        {**profile, "contact_id": "$response.body#/contact_id"},
+    )
+    return document
+
+
+def install(app: FastAPI) -> None:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = tidy(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
