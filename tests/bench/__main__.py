@@ -15,8 +15,8 @@ from rich.console import Console
 from adapters.bootstrap import build
 from adapters.readside import ReadSide
 from adapters.tokens import TokenStore
-from tests.bench import commands, http, loading, rebuild
-from tests.bench.report import Figure, show
+from tests.bench import commands, http, loading, rebuild, whatif
+from tests.bench.report import Figure, load_average, show
 from tests.bench.stores import BenchStore, postgres_reachable, postgres_store, sqlite_store
 
 console = Console(stderr=True)
@@ -38,6 +38,8 @@ def app_layer(store: BenchStore, seconds: float, profiles: int) -> Iterator[Figu
         yield Figure(store.name, "application-layer commands/s (1 thread)", f"{app:,.0f}",
                      f"{floor:,.0f}", app / floor, ">= 0.8x floor (PostgreSQL)",
                      app / floor >= 0.8 if store.settings.is_postgres else None)
+        if store.settings.is_postgres:
+            yield what_if(store, seconds, profiles)
         for events in (10_000, 10_049):
             long_ms, short_ms = loading.long_history_load(service, container.env, events)
             console.log(f"{store.name}: {events}-event profile {long_ms:.2f} ms, "
@@ -45,8 +47,32 @@ def app_layer(store: BenchStore, seconds: float, profiles: int) -> Iterator[Figu
             yield Figure(store.name, f"load a {events:,}-event profile (ms, no cache)",
                          f"{long_ms:.2f}", f"{short_ms:.2f} (1 event)", long_ms / short_ms,
                          "<= 2x the 1-event one", long_ms / short_ms <= 2.0)
+        long_ms, short_ms = loading.long_history_load(service, container.env, 10_049,
+                                                      snapshot_at=10_040)
+        yield Figure(store.name, "  what-if: 10,049 events, a snapshot every 10",
+                     f"{long_ms:.2f}", f"{short_ms:.2f} (1 event)", long_ms / short_ms,
+                     "(not shipped)")
     finally:
         container.close()
+
+
+def what_if(store: BenchStore, seconds: float, profiles: int) -> Figure:
+    """The same commands with the one-round-trip recorder of tests/bench/whatif.py."""
+    container = build(whatif.WhatIfSettings.model_validate(store.settings.model_dump()))
+    try:
+        service = container.service
+        ids = commands.register_profiles(service, profiles)
+        _, next_round = commands.app_commands_per_second(service, ids, 0.5)
+        floor_run = commands.Floor(store, container)
+        try:
+            app, floor = commands.interleaved(service, floor_run, ids, seconds, next_round)
+        finally:
+            floor_run.close()
+    finally:
+        container.close()
+    console.log(f"{store.name}: what-if one round trip {app:,.0f}/s, floor {floor:,.0f}/s")
+    return Figure(store.name, "  what-if: insert in one round trip (whatif.py)", f"{app:,.0f}",
+                  f"{floor:,.0f}", app / floor, "(not shipped)")
 
 
 def http_and_rebuild(store: BenchStore, seconds: float, profiles: int) -> Iterator[Figure]:
@@ -111,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http-profiles", type=int, default=600)
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    console.log(f"load average at the start: {load_average()} "
+                "(other processes on this machine skew every figure)")
     figures: list[Figure] = []
     for name in args.stores.split(","):
         if name == "sqlite":

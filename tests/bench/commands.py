@@ -94,7 +94,8 @@ class Floor:
             f"SELECT topic, state FROM {events_table} WHERE topic LIKE ?",
             ("%PreferencesChanged",),
         )
-        assert row is not None, "run the application commands first"
+        if row is None:
+            raise RuntimeError("run the application commands first")
         self.topic, self.state = row["topic"], bytes(row["state"])
         self.version = 1
         self.one: Callable[[UUID, int, int], None]
@@ -139,7 +140,8 @@ class Floor:
 
     def _sqlite(self, path: str, events_table: str) -> None:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            raise RuntimeError("the floor must run in WAL mode like the event store")
         conn.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
         conn.execute(
             f"CREATE TABLE {FLOOR_TABLE} (originator_id TEXT, originator_version INTEGER, "

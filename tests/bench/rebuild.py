@@ -43,5 +43,6 @@ def rebuild_all(container: Container) -> Rebuild:
     start = time.perf_counter()
     replayed = read_side.rebuild()
     elapsed = time.perf_counter() - start
-    assert replayed == head * len(VIEW_NAMES), (replayed, head)
+    if replayed != head * len(VIEW_NAMES):
+        raise RuntimeError(f"replayed {replayed} events for a head of {head}")
     return Rebuild(head, head / elapsed, read, decode)

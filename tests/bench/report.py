@@ -21,6 +21,14 @@ class Figure:
     ok: bool | None = None
 
 
+def load_average() -> str:
+    try:
+        with open("/proc/loadavg") as loadavg:
+            return " ".join(loadavg.read().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def machine() -> str:
     model = "unknown CPU"
     try:
@@ -50,4 +58,4 @@ def table(figures: list[Figure]) -> Table:
 def show(figures: list[Figure], console: Console | None = None) -> None:
     console = console or Console()
     console.print(table(figures))
-    console.print(f"machine: {machine()}")
+    console.print(f"machine: {machine()}; load average at the end: {load_average()}")
