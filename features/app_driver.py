@@ -30,7 +30,7 @@ def recorded(entry: dict[str, Any]) -> Recorded:
     return Recorded(
         name=entry["event"],
         version=entry["version"],
-        at=entry["at"],
+        at=datetime.fromisoformat(str(entry["at"])).isoformat(),
         actor=entry["actor"],
         correlation_id=entry["correlation_id"],
         changes={c["field"]: (c["before"], c["after"]) for c in entry["changes"]},
@@ -72,6 +72,9 @@ class AppDriver(Driver):
         except DomainError as error:
             return replace(refusal(request.correlation_id, error), sent=command)
         return replace(accepted(request.correlation_id, result), sent=command)
+
+    def head(self) -> int:
+        return self.service.recorder.max_notification_id() or 0
 
     def view(self, profile_id: str) -> dict[str, Any]:
         record = self.caught_up().profiles.get(UUID(profile_id))

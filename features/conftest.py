@@ -1,9 +1,12 @@
-"""The features' fixtures (a fresh SQLite store and a driver per scenario) and shared steps."""
+"""The features' fixtures (one SQLite store and driver per run, a clock per scenario) and shared steps.
+
+The store is shared by every scenario of a run (building the HTTP app once keeps the HTTP run
+fast); each scenario registers its own profiles and reads only what it recorded itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from pytest_bdd import given, parsers, then
@@ -13,20 +16,29 @@ from features.drivers import Driver, Outcome, Recorded
 from features.support import Customer, register, words
 from tests.support import FakeClock, store_settings
 
+START = FakeClock().current
 
-@pytest.fixture
-def clock() -> FakeClock:
+
+@pytest.fixture(scope="session")
+def shared_clock() -> FakeClock:
     return FakeClock()
 
 
 @pytest.fixture
-def container(tmp_path: Path, clock: FakeClock) -> Iterator[Container]:
-    built = build(store_settings("sqlite", tmp_path), clock=clock)
+def clock(shared_clock: FakeClock) -> FakeClock:
+    """The clock, back at 2026-03-01 12:00 UTC when a scenario starts; steps move it."""
+    shared_clock.current = START
+    return shared_clock
+
+
+@pytest.fixture(scope="session")
+def container(tmp_path_factory: pytest.TempPathFactory, shared_clock: FakeClock) -> Iterator[Container]:
+    built = build(store_settings("sqlite", tmp_path_factory.mktemp("features")), clock=shared_clock)
     yield built
     built.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def driver(request: pytest.FixtureRequest, container: Container) -> Iterator[Driver]:
     chosen: Driver
     if request.config.getoption("--driver") == "http":
@@ -41,9 +53,16 @@ def driver(request: pytest.FixtureRequest, container: Container) -> Iterator[Dri
     chosen.close()
 
 
-def recorded_under(driver: Driver, outcome: Outcome) -> list[Recorded]:
+@pytest.fixture(autouse=True)
+def scenario_start(driver: Driver, clock: FakeClock) -> int:
+    """The position of the last event recorded before the scenario (and the clock reset)."""
+    return driver.head()
+
+
+def recorded_under(driver: Driver, outcome: Outcome, scenario_start: int) -> list[Recorded]:
     """Every audit entry, in any profile, caused by the request of the outcome."""
-    return [e for e in driver.audit(None, limit=1000) if e.correlation_id == outcome.correlation_id]
+    entries = driver.audit(None, after=scenario_start, limit=1000)
+    return [e for e in entries if e.correlation_id == outcome.correlation_id]
 
 
 # Past events everyone needs
@@ -85,16 +104,16 @@ def refused_on(outcome: Outcome, code: str, field: str) -> None:
 
 
 @then(parsers.parse("the events recorded are {names}"))
-def events_recorded(driver: Driver, outcome: Outcome, names: str) -> None:
+def events_recorded(driver: Driver, outcome: Outcome, scenario_start: int, names: str) -> None:
     expected = words(names)
     if not outcome.refused:
         assert list(outcome.events) == expected
-    assert [e.name for e in recorded_under(driver, outcome)] == expected
+    assert [e.name for e in recorded_under(driver, outcome, scenario_start)] == expected
 
 
 @then("no event is recorded")
-def no_event(driver: Driver, outcome: Outcome) -> None:
-    assert recorded_under(driver, outcome) == []
+def no_event(driver: Driver, outcome: Outcome, scenario_start: int) -> None:
+    assert recorded_under(driver, outcome, scenario_start) == []
 
 
 @then(parsers.re(r"her profile is (still )?at version (?P<version>\d+)"), converters={"version": int})

@@ -79,6 +79,10 @@ class Driver(ABC):
         """Run a command; a refusal comes back as an Outcome with its code."""
 
     @abstractmethod
+    def head(self) -> int:
+        """The position of the last recorded event, where an auditor's bookmark would be."""
+
+    @abstractmethod
     def view(self, profile_id: str) -> dict[str, Any]:
         """The current profile view, once the read side has caught up."""
 

@@ -15,9 +15,14 @@ scenarios("concurrency_and_idempotency.feature")
 BILLING = "service:billing"
 
 
+def keyed(customer: Customer, key: str) -> Request:
+    """The billing service's request under `key` (made unique to her profile in this store)."""
+    return Request(BILLING, idempotency_key=f"{key}:{customer.profile_id}")
+
+
 @given(parsers.parse("the billing service changed her phone to {phone} with the idempotency key {key}"))
 def billing_changed_with_key(driver: Driver, customer: Customer, phone: str, key: str) -> None:
-    done(act(driver, customer, "change_contact", via=Request(BILLING, idempotency_key=key), phone=phone))
+    done(act(driver, customer, "change_contact", via=keyed(customer, key), phone=phone))
 
 
 @given(parsers.parse("{hours:d} hours have passed"))
@@ -38,7 +43,7 @@ def billing_changes_expecting(driver: Driver, customer: Customer, phone: str, ve
     target_fixture="outcome",
 )
 def billing_changes_with_key(driver: Driver, customer: Customer, phone: str, key: str) -> Outcome:
-    return act(driver, customer, "change_contact", via=Request(BILLING, idempotency_key=key), phone=phone)
+    return act(driver, customer, "change_contact", via=keyed(customer, key), phone=phone)
 
 
 @when(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from features.drivers import Driver, Outcome, Request
@@ -75,8 +77,9 @@ def consent_records(
     driver: Driver, customer: Customer, category: str, at: str, actor: str, channel: str, version: str, language: str
 ) -> None:
     consent = driver.view(customer.profile_id)["newsletters"]["consents"][category]
-    expected = {"at": at, "actor": actor, "channel": channel, "text_version": version, "language": language}
+    expected = {"actor": actor, "channel": channel, "text_version": version, "language": language}
     assert {k: consent[k] for k in expected} == expected
+    assert datetime.fromisoformat(consent["at"]) == datetime.fromisoformat(at)
 
 
 @then(parsers.parse('the answer is {answer}, because "{reason}"'))
