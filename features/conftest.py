@@ -1,4 +1,4 @@
-"""The features' fixtures (one SQLite store and driver per run, a clock per scenario) and shared steps.
+"""The features' fixtures (a store and driver per run, a clock per scenario) and shared steps.
 
 The store is shared by every scenario of a run (building the HTTP app once keeps the HTTP run
 fast); each scenario registers its own profiles and reads only what it recorded itself.
@@ -32,7 +32,9 @@ def clock(shared_clock: FakeClock) -> FakeClock:
 
 
 @pytest.fixture(scope="session")
-def container(tmp_path_factory: pytest.TempPathFactory, shared_clock: FakeClock) -> Iterator[Container]:
+def container(
+    tmp_path_factory: pytest.TempPathFactory, shared_clock: FakeClock
+) -> Iterator[Container]:
     built = build(store_settings("sqlite", tmp_path_factory.mktemp("features")), clock=shared_clock)
     yield built
     built.close()
@@ -96,7 +98,9 @@ def refused(outcome: Outcome, code: str) -> None:
     assert outcome.message, "a refusal explains itself"
 
 
-@then(parsers.re(r"the (?:command|question) is refused with (?P<code>[a-z_]+) on (?P<field>[a-z_.]+)"))
+@then(
+    parsers.re(r"the (?:command|question) is refused with (?P<code>[a-z_]+) on (?P<field>[a-z_.]+)")
+)
 def refused_on(outcome: Outcome, code: str, field: str) -> None:
     refused(outcome, code)
     named = [f for f in outcome.fields if f == field or f.startswith(f"{field}.")]
@@ -116,6 +120,8 @@ def no_event(driver: Driver, outcome: Outcome, scenario_start: int) -> None:
     assert recorded_under(driver, outcome, scenario_start) == []
 
 
-@then(parsers.re(r"her profile is (still )?at version (?P<version>\d+)"), converters={"version": int})
+@then(
+    parsers.re(r"her profile is (still )?at version (?P<version>\d+)"), converters={"version": int}
+)
 def at_version(driver: Driver, customer: Customer, version: int) -> None:
     assert driver.view(customer.profile_id)["version"] == version

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from adapters.bootstrap import Container
 from application.context import CommandContext
 from application.ports import CommandResult
 from application.service import ProfileService
@@ -127,6 +126,7 @@ class Driver(ABC):
     def card_brand(self, number: str) -> Outcome:
         """answer = {"brand", "complete", "luhn_valid"}."""
 
+    @abstractmethod
     def close(self) -> None:
         """Release what the driver started."""
 

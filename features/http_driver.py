@@ -73,7 +73,8 @@ class HttpDriver(Driver):
         """A query, once the read side has caught up with every recorded event."""
         self.read_side.wait_for_position(self.read_side.head())
         query = {k: v for k, v in params.items() if v is not None}
-        return self.client.get(path, params=query, headers=self.auth)
+        response: Response = self.client.get(path, params=query, headers=self.auth)
+        return response
 
     def _answer(self, response: Response) -> Outcome:
         if response.status_code != 200:
@@ -86,7 +87,11 @@ class HttpDriver(Driver):
         path = template.format(
             profile_id=command.profile_id, **{k: args.pop(k) for k in IN_PATH if k in template}
         )
-        headers = {**self.auth, "X-Actor": request.actor, "X-Correlation-ID": request.correlation_id}
+        headers = {
+            **self.auth,
+            "X-Actor": request.actor,
+            "X-Correlation-ID": request.correlation_id,
+        }
         if request.idempotency_key is not None:
             headers["Idempotency-Key"] = request.idempotency_key
         if request.expected_version is not None:
@@ -158,7 +163,9 @@ class HttpDriver(Driver):
         return self._answer(self.client.post(path, json=body, headers=self.auth))
 
     def password_strength(self, password: str, user_inputs: list[str]) -> Outcome:
-        return self._post("/v1/password/strength", {"password": password, "user_inputs": user_inputs})
+        return self._post(
+            "/v1/password/strength", {"password": password, "user_inputs": user_inputs}
+        )
 
     def generate_password(self) -> Outcome:
         return self._post("/v1/password/generate", {})

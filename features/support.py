@@ -50,7 +50,9 @@ def registration(first_name: str, last_name: str, email: str, **overrides: Any) 
     return data
 
 
-def register(driver: Driver, first_name: str, last_name: str, email: str, **overrides: Any) -> Customer:
+def register(
+    driver: Driver, first_name: str, last_name: str, email: str, **overrides: Any
+) -> Customer:
     actor = f"customer:{first_name.lower()}"
     data = registration(first_name, last_name, email, **overrides)
     outcome = driver.send(Command("register", None, data), Request(actor))
@@ -60,7 +62,7 @@ def register(driver: Driver, first_name: str, last_name: str, email: str, **over
 
 
 def act(
-    driver: Driver, customer: Customer, command: str, /, via: Request | None = None, **args: Any
+    driver: Driver, customer: Customer, command: str, via: Request | None = None, /, **args: Any
 ) -> Outcome:
     """Send a command on the customer's behalf (or under the given request)."""
     return driver.send(Command(command, customer.profile_id, args), via or Request(customer.actor))

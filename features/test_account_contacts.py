@@ -17,8 +17,12 @@ scenarios("account_contacts.feature")
     parsers.parse("she adds {name}, {email}, {phone}, as a contact for {roles}"),
     target_fixture="outcome",
 )
-def adds(driver: Driver, customer: Customer, name: str, email: str, phone: str, roles: str) -> Outcome:
-    return act(driver, customer, "add_contact", name=name, email=email, phone=phone, roles=words(roles))
+def adds(
+    driver: Driver, customer: Customer, name: str, email: str, phone: str, roles: str
+) -> Outcome:
+    return act(
+        driver, customer, "add_contact", name=name, email=email, phone=phone, roles=words(roles)
+    )
 
 
 @when(parsers.parse("she removes {who} from her contacts"), target_fixture="outcome")
@@ -45,7 +49,9 @@ def assigned_id(driver: Driver, customer: Customer, outcome: Outcome) -> None:
         "{name} is listed with the email {email}, the phone {phone} and the roles {roles}"
     )
 )
-def is_listed(driver: Driver, customer: Customer, name: str, email: str, phone: str, roles: str) -> None:
+def is_listed(
+    driver: Driver, customer: Customer, name: str, email: str, phone: str, roles: str
+) -> None:
     [contact] = listed(driver, customer, name)
     assert (contact["email"], contact["phone"]) == (email, phone)
     assert sorted(contact["roles"]) == sorted(words(roles))

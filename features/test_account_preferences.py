@@ -33,8 +33,12 @@ def sets(driver: Driver, customer: Customer, label: str, value: str) -> Outcome:
 
 @when(parsers.parse("she makes {who} her billing contact"), target_fixture="outcome")
 def makes_billing(driver: Driver, customer: Customer, request: Any, who: str) -> Outcome:
-    contact: Contact | None = request.getfixturevalue("contact") if not who.startswith("the ") else None
-    return act(driver, customer, "change_preferences", billing_contact_id=contact_id_of(who, contact))
+    contact: Contact | None = (
+        request.getfixturevalue("contact") if not who.startswith("the ") else None
+    )
+    return act(
+        driver, customer, "change_preferences", billing_contact_id=contact_id_of(who, contact)
+    )
 
 
 @then(parsers.parse("her {label} preference is {value}"))

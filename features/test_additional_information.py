@@ -11,7 +11,12 @@ from features.support import Customer, act, done
 
 scenarios("additional_information.feature")
 
-FIELDS = {"company": "company", "VAT number": "vat_number", "job title": "job_title", "website": "website"}
+FIELDS = {
+    "company": "company",
+    "VAT number": "vat_number",
+    "job title": "job_title",
+    "website": "website",
+}
 LABEL = "company|VAT number|job title|website"
 
 
@@ -22,9 +27,14 @@ LABEL = "company|VAT number|job title|website"
     )
 )
 def set_before(
-    driver: Driver, customer: Customer, label: str, value: str, label2: str | None, value2: str | None
+    driver: Driver,
+    customer: Customer,
+    label: str,
+    value: str,
+    label2: str | None,
+    value2: str | None,
 ) -> None:
-    info = {FIELDS[label]: value}
+    info: dict[str, str | None] = {FIELDS[label]: value}
     if label2 is not None:
         info[FIELDS[label2]] = value2
     done(act(driver, customer, "change_additional_info", **info))

@@ -29,7 +29,7 @@ def trail_text(driver: Driver, customer: Customer) -> str:
 
 @given(parsers.parse("support agent {agent} changed her phone to {phone}"))
 def support_changed_phone(driver: Driver, customer: Customer, agent: str, phone: str) -> None:
-    done(act(driver, customer, "change_contact", via=Request(f"support:{agent}"), phone=phone))
+    done(act(driver, customer, "change_contact", Request(f"support:{agent}"), phone=phone))
 
 
 @given("she gave a wrong current password once")
@@ -43,7 +43,10 @@ def reads_trail(driver: Driver, customer: Customer) -> Outcome:
     return Outcome(answer=driver.audit(customer.profile_id))
 
 
-@when(parsers.parse("an auditor reads her audit trail for the section {section}"), target_fixture="outcome")
+@when(
+    parsers.parse("an auditor reads her audit trail for the section {section}"),
+    target_fixture="outcome",
+)
 def reads_section(driver: Driver, customer: Customer, section: str) -> Outcome:
     return Outcome(answer=driver.audit(customer.profile_id, section=section))
 
@@ -68,12 +71,16 @@ def follows_all(driver: Driver, bookmark: int) -> Outcome:
 
 
 @when(
-    parsers.parse("support agent {agent} changes her phone to {phone} in the request {correlation_id}"),
+    parsers.parse(
+        "support agent {agent} changes her phone to {phone} in the request {correlation_id}"
+    ),
     target_fixture="outcome",
 )
-def support_changes_phone(driver: Driver, customer: Customer, agent: str, phone: str, correlation_id: str) -> Outcome:
+def support_changes_phone(
+    driver: Driver, customer: Customer, agent: str, phone: str, correlation_id: str
+) -> Outcome:
     request = Request(f"support:{agent}", correlation_id=correlation_id)
-    return act(driver, customer, "change_contact", via=request, phone=phone)
+    return act(driver, customer, "change_contact", request, phone=phone)
 
 
 @when(parsers.parse("she changes her email to {email}"), target_fixture="outcome")
@@ -84,27 +91,54 @@ def changes_email(driver: Driver, customer: Customer, email: str) -> Outcome:
 @then("the entries are:")
 def entries_are(outcome: Outcome, datatable: list[list[str]]) -> None:
     header, *rows = datatable
-    shown = [[str(getattr(e, "name" if h == "event" else h)) for h in header] for e in outcome.answer]
+    shown = [
+        [str(getattr(e, "name" if h == "event" else h)) for h in header] for e in outcome.answer
+    ]
     assert shown == rows
 
 
 @then("the entries are, across profiles:")
-def entries_across(outcome: Outcome, customer: Customer, other_customer: Customer, datatable: list[list[str]]) -> None:
+def entries_across(
+    outcome: Outcome, customer: Customer, other_customer: Customer, datatable: list[list[str]]
+) -> None:
     names = {c.profile_id: f"{c.first_name} {c.last_name}" for c in (customer, other_customer)}
     shown = [[names[e.profile_id], str(e.version), e.name] for e in outcome.answer]
     assert shown == datatable[1:]
 
 
-@then(parsers.parse("the entry of version {version:d} shows the {field} changed from {before} to {after}"))
-def entry_shows(driver: Driver, customer: Customer, outcome: Outcome, version: int, field: str, before: str, after: str) -> None:
+@then(
+    parsers.parse(
+        "the entry of version {version:d} shows the {field} changed from {before} to {after}"
+    )
+)
+def entry_shows(
+    driver: Driver,
+    customer: Customer,
+    outcome: Outcome,
+    version: int,
+    field: str,
+    before: str,
+    after: str,
+) -> None:
     [entry] = [e for e in entries_of(driver, customer, outcome) if e.version == version]
     assert entry.changes[field] == (nothing(before), nothing(after))
 
 
-@then(parsers.parse("her audit trail ends with {event} by {actor} at {at} in the request {correlation_id}"))
-def trail_ends_with(driver: Driver, customer: Customer, event: str, actor: str, at: str, correlation_id: str) -> None:
+@then(
+    parsers.parse(
+        "her audit trail ends with {event} by {actor} at {at} in the request {correlation_id}"
+    )
+)
+def trail_ends_with(
+    driver: Driver, customer: Customer, event: str, actor: str, at: str, correlation_id: str
+) -> None:
     last = driver.audit(customer.profile_id)[-1]
-    assert (last.name, last.actor, last.at, last.correlation_id) == (event, actor, at, correlation_id)
+    assert (last.name, last.actor, last.at, last.correlation_id) == (
+        event,
+        actor,
+        at,
+        correlation_id,
+    )
 
 
 @then("no password or password hash appears in her audit trail")

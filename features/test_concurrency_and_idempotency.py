@@ -20,9 +20,11 @@ def keyed(customer: Customer, key: str) -> Request:
     return Request(BILLING, idempotency_key=f"{key}:{customer.profile_id}")
 
 
-@given(parsers.parse("the billing service changed her phone to {phone} with the idempotency key {key}"))
+@given(
+    parsers.parse("the billing service changed her phone to {phone} with the idempotency key {key}")
+)
 def billing_changed_with_key(driver: Driver, customer: Customer, phone: str, key: str) -> None:
-    done(act(driver, customer, "change_contact", via=keyed(customer, key), phone=phone))
+    done(act(driver, customer, "change_contact", keyed(customer, key), phone=phone))
 
 
 @given(parsers.parse("{hours:d} hours have passed"))
@@ -31,23 +33,37 @@ def hours_passed(clock: FakeClock, hours: int) -> None:
 
 
 @when(
-    parsers.parse("the billing service changes her phone to {phone}, expecting version {version:d}"),
+    parsers.parse(
+        "the billing service changes her phone to {phone}, expecting version {version:d}"
+    ),
     target_fixture="outcome",
 )
-def billing_changes_expecting(driver: Driver, customer: Customer, phone: str, version: int) -> Outcome:
-    return act(driver, customer, "change_contact", via=Request(BILLING, expected_version=version), phone=phone)
+def billing_changes_expecting(
+    driver: Driver, customer: Customer, phone: str, version: int
+) -> Outcome:
+    return act(
+        driver,
+        customer,
+        "change_contact",
+        Request(BILLING, expected_version=version),
+        phone=phone,
+    )
 
 
 @when(
-    parsers.parse("the billing service changes her phone to {phone} with the idempotency key {key}"),
+    parsers.parse(
+        "the billing service changes her phone to {phone} with the idempotency key {key}"
+    ),
     target_fixture="outcome",
 )
 def billing_changes_with_key(driver: Driver, customer: Customer, phone: str, key: str) -> Outcome:
-    return act(driver, customer, "change_contact", via=keyed(customer, key), phone=phone)
+    return act(driver, customer, "change_contact", keyed(customer, key), phone=phone)
 
 
 @when(
-    parsers.parse("{count:d} services change her phone at the same moment, none expecting a version"),
+    parsers.parse(
+        "{count:d} services change her phone at the same moment, none expecting a version"
+    ),
     target_fixture="outcome",
 )
 def race(driver: Driver, customer: Customer, count: int) -> Outcome:
@@ -57,7 +73,9 @@ def race(driver: Driver, customer: Customer, count: int) -> Outcome:
     def write(index: int) -> None:
         start.wait()
         request = Request(f"service:writer-{index}")
-        outcomes.append(act(driver, customer, "change_contact", via=request, phone=f"514 555 019{index}"))
+        outcomes.append(
+            act(driver, customer, "change_contact", request, phone=f"514 555 019{index}")
+        )
 
     threads = [threading.Thread(target=write, args=(i,)) for i in range(1, count + 1)]
     for thread in threads:
@@ -76,7 +94,9 @@ def first_response(outcome: Outcome, version: int, events: str) -> None:
 
 @then("each command is either accepted or refused with version_conflict")
 def accepted_or_conflict(outcome: Outcome) -> None:
-    assert all(o.code in (None, "version_conflict") for o in outcome.answer), [o.code for o in outcome.answer]
+    assert all(o.code in (None, "version_conflict") for o in outcome.answer), [
+        o.code for o in outcome.answer
+    ]
 
 
 @then("at least one is accepted")

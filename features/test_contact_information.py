@@ -45,7 +45,14 @@ def read(view: dict[str, Any], label: str) -> Any:
 
 @given(parsers.parse("she moved to {postal_code}, {country}"))
 def moved(driver: Driver, customer: Customer, postal_code: str, country: str) -> None:
-    done(act(driver, customer, "change_contact", **patch([("postal code", postal_code), ("country", country)])))
+    done(
+        act(
+            driver,
+            customer,
+            "change_contact",
+            **patch([("postal code", postal_code), ("country", country)]),
+        )
+    )
 
 
 @when(parsers.parse("she changes her {label} to {value}"), target_fixture="outcome")
@@ -60,7 +67,12 @@ def changes_many(driver: Driver, customer: Customer, datatable: list[list[str]])
 
 @when(parsers.parse("she moves to {postal_code}, {country}"), target_fixture="outcome")
 def moves(driver: Driver, customer: Customer, postal_code: str, country: str) -> Outcome:
-    return act(driver, customer, "change_contact", **patch([("postal code", postal_code), ("country", country)]))
+    return act(
+        driver,
+        customer,
+        "change_contact",
+        **patch([("postal code", postal_code), ("country", country)]),
+    )
 
 
 @then(parsers.parse("her {label} is {value}"))
@@ -70,6 +82,8 @@ def reads(driver: Driver, customer: Customer, label: str, value: str) -> None:
 
 @then(parsers.parse("the ContactChanged event carries only the {label}"))
 def carries_only(driver: Driver, customer: Customer, outcome: Outcome, label: str) -> None:
-    [entry] = [e for e in driver.audit(customer.profile_id) if e.correlation_id == outcome.correlation_id]
+    [entry] = [
+        e for e in driver.audit(customer.profile_id) if e.correlation_id == outcome.correlation_id
+    ]
     assert entry.name == "ContactChanged"
     assert list(entry.changes) == [FIELDS[label]]

@@ -14,20 +14,34 @@ scenarios("credit_card.feature")
 
 
 @when(
-    parsers.parse("she registers the card {number} expiring {month:d}/{year:d} in the name of {holder}"),
+    parsers.parse(
+        "she registers the card {number} expiring {month:d}/{year:d} in the name of {holder}"
+    ),
     target_fixture="outcome",
 )
-def registers(driver: Driver, customer: Customer, number: str, month: int, year: int, holder: str) -> Outcome:
+def registers(
+    driver: Driver, customer: Customer, number: str, month: int, year: int, holder: str
+) -> Outcome:
     return act(
-        driver, customer, "register_card", holder_name=holder, number=number, exp_month=month, exp_year=year
+        driver,
+        customer,
+        "register_card",
+        holder_name=holder,
+        number=number,
+        exp_month=month,
+        exp_year=year,
     )
 
 
 @when(
-    parsers.parse("she registers the card {number} expiring {month:d}/{year:d} with the security code {cvc}"),
+    parsers.parse(
+        "she registers the card {number} expiring {month:d}/{year:d} with the security code {cvc}"
+    ),
     target_fixture="outcome",
 )
-def registers_with_cvc(driver: Driver, customer: Customer, number: str, month: int, year: int, cvc: str) -> Outcome:
+def registers_with_cvc(
+    driver: Driver, customer: Customer, number: str, month: int, year: int, cvc: str
+) -> Outcome:
     return act(
         driver,
         customer,
@@ -55,8 +69,15 @@ def asks_brand(driver: Driver, digits: str) -> Outcome:
     return driver.card_brand(digits)
 
 
-@then(parsers.parse("her card is shown as {brand} ending {last4}, expiring {month:d}/{year:d}, in the name of {holder}"))
-def card_shown(driver: Driver, customer: Customer, brand: str, last4: str, month: int, year: int, holder: str) -> None:
+@then(
+    parsers.parse(
+        "her card is shown as {brand} ending {last4}, "
+        "expiring {month:d}/{year:d}, in the name of {holder}"
+    )
+)
+def card_shown(
+    driver: Driver, customer: Customer, brand: str, last4: str, month: int, year: int, holder: str
+) -> None:
     card = driver.view(customer.profile_id)["card"]
     assert BRAND_NAMES[card["brand"]] == brand
     assert (card["last4"], card["exp_month"], card["exp_year"]) == (last4, month, year)

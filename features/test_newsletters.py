@@ -29,7 +29,10 @@ def subscribes(
     driver: Driver, customer: Customer, categories: str, channel: str, version: str, language: str
 ) -> Outcome:
     return act(
-        driver, customer, "subscribe_newsletters", **subscription(categories, channel, version, language)
+        driver,
+        customer,
+        "subscribe_newsletters",
+        **subscription(categories, channel, version, language),
     )
 
 
@@ -41,11 +44,17 @@ def subscribes(
     target_fixture="outcome",
 )
 def support_subscribes(
-    driver: Driver, customer: Customer, agent: str, categories: str, channel: str, version: str, language: str
+    driver: Driver,
+    customer: Customer,
+    agent: str,
+    categories: str,
+    channel: str,
+    version: str,
+    language: str,
 ) -> Outcome:
     request = Request(f"support:{agent}")
     args = subscription(categories, channel, version, language)
-    return act(driver, customer, "subscribe_newsletters", via=request, **args)
+    return act(driver, customer, "subscribe_newsletters", request, **args)
 
 
 @when("she unsubscribes from the newsletters", target_fixture="outcome")
@@ -74,7 +83,14 @@ def receives(driver: Driver, customer: Customer, categories: str) -> None:
     )
 )
 def consent_records(
-    driver: Driver, customer: Customer, category: str, at: str, actor: str, channel: str, version: str, language: str
+    driver: Driver,
+    customer: Customer,
+    category: str,
+    at: str,
+    actor: str,
+    channel: str,
+    version: str,
+    language: str,
 ) -> None:
     consent = driver.view(customer.profile_id)["newsletters"]["consents"][category]
     expected = {"actor": actor, "channel": channel, "text_version": version, "language": language}

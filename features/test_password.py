@@ -31,7 +31,10 @@ def wrong_attempts(driver: Driver, customer: Customer, clock: FakeClock, times: 
         clock.advance(minutes=2)
 
 
-@given(parsers.parse("she changed her password to a passphrase of {length:d} characters"), target_fixture="customer")
+@given(
+    parsers.parse("she changed her password to a passphrase of {length:d} characters"),
+    target_fixture="customer",
+)
 def changed_to_passphrase(driver: Driver, customer: Customer, length: int) -> Customer:
     done(change(driver, customer, passphrase(length)))
     return customer.with_password(passphrase(length))
@@ -42,8 +45,14 @@ def wrong_recently(driver: Driver, customer: Customer, clock: FakeClock, times: 
     wrong_attempts(driver, customer, clock, times)
 
 
-@given(parsers.parse("she gave a wrong current password {times:d} times, the last one {minutes:d} minutes ago"))
-def wrong_long_ago(driver: Driver, customer: Customer, clock: FakeClock, times: int, minutes: int) -> None:
+@given(
+    parsers.parse(
+        "she gave a wrong current password {times:d} times, the last one {minutes:d} minutes ago"
+    )
+)
+def wrong_long_ago(
+    driver: Driver, customer: Customer, clock: FakeClock, times: int, minutes: int
+) -> None:
     wrong_attempts(driver, customer, clock, times)
     clock.advance(minutes=minutes - 2)
 
@@ -61,13 +70,17 @@ def changes_giving(driver: Driver, customer: Customer, new: str, current: str) -
     return change(driver, customer, new, current)
 
 
-@when(parsers.parse("she changes her password to a passphrase of {length:d} characters"), target_fixture="outcome")
+@when(
+    parsers.parse("she changes her password to a passphrase of {length:d} characters"),
+    target_fixture="outcome",
+)
 def changes_to_passphrase(driver: Driver, customer: Customer, length: int) -> Outcome:
     return change(driver, customer, passphrase(length))
 
 
 @when(
-    "she changes her password giving that passphrase without its last character as her current password",
+    "she changes her password giving that passphrase without its last character "
+    "as her current password",
     target_fixture="outcome",
 )
 def changes_giving_truncated(driver: Driver, customer: Customer) -> Outcome:
@@ -75,10 +88,14 @@ def changes_giving_truncated(driver: Driver, customer: Customer) -> Outcome:
 
 
 @when(
-    parsers.parse('a service checks the strength of "{password}" for {first_name} {last_name}, {email}'),
+    parsers.parse(
+        'a service checks the strength of "{password}" for {first_name} {last_name}, {email}'
+    ),
     target_fixture="outcome",
 )
-def checks_strength(driver: Driver, password: str, first_name: str, last_name: str, email: str) -> Outcome:
+def checks_strength(
+    driver: Driver, password: str, first_name: str, last_name: str, email: str
+) -> Outcome:
     return driver.password_strength(password, [first_name, last_name, email])
 
 

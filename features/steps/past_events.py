@@ -49,7 +49,17 @@ def made_billing_contact(driver: Driver, customer: Customer, contact: Contact, n
 )
 def registered_card(driver: Driver, customer: Customer, number: str, month: int, year: int) -> str:
     holder = f"{customer.first_name} {customer.last_name}"
-    done(act(driver, customer, "register_card", holder_name=holder, number=number, exp_month=month, exp_year=year))
+    done(
+        act(
+            driver,
+            customer,
+            "register_card",
+            holder_name=holder,
+            number=number,
+            exp_month=month,
+            exp_year=year,
+        )
+    )
     return number
 
 
@@ -58,7 +68,9 @@ def linked(driver: Driver, customer: Customer, network: str, url: str) -> None:
     done(act(driver, customer, "link_social", network=network, url=url))
 
 
-def subscription(categories: str, channel: str = "portal", version: str = "v3", language: str = "fr") -> dict[str, object]:
+def subscription(
+    categories: str, channel: str = "portal", version: str = "v3", language: str = "fr"
+) -> dict[str, object]:
     consent = {"channel": channel, "text_version": version, "language": language}
     return {"categories": words(categories), "consent": consent}
 
@@ -74,7 +86,9 @@ def unsubscribed(driver: Driver, customer: Customer) -> None:
 
 
 @given(
-    parsers.re(r"(?P<first_name>\S+) (?P<last_name>\S+) also registered with the email (?P<email>\S+)"),
+    parsers.re(
+        r"(?P<first_name>\S+) (?P<last_name>\S+) also registered with the email (?P<email>\S+)"
+    ),
     target_fixture="other_customer",
 )
 def also_registered(driver: Driver, first_name: str, last_name: str, email: str) -> Customer:
