@@ -46,11 +46,19 @@ def _link(document: dict[str, Any], source: tuple[str, str, str], params: dict[s
         }
 
 
+_CORRELATION = {
+    "description": "The request's correlation id: the caller's, or a new one.",
+    "schema": {"type": "string"},
+}
+
+
 def tidy(document: dict[str, Any]) -> dict[str, Any]:
     for _, _, operation in _operations(document):
         for parameter in operation.get("parameters", ()):
             if "schema" in parameter:
                 parameter["schema"] = _not_null(parameter["schema"])
+        for response in operation.get("responses", {}).values():
+            response.setdefault("headers", {})["X-Correlation-ID"] = _CORRELATION
     profile = {"profile_id": "$response.body#/profile_id"}
     _link(document, ("/v1/profiles", "post", "201"), profile)
     _link(

@@ -80,6 +80,16 @@ def test_logs_one_canonical_line_per_request_with_its_context(api: Api, log_buff
     assert requests[1]["duration_ms"] >= 0
 
 
+def test_renders_the_standard_librarys_logs_as_json_lines_too(log_buffer: io.StringIO):
+    logging.getLogger("psycopg.pool").warning("pool %s is full", "main")
+    logging.getLogger("eventsourcing.projection").error("runner stopped")
+    lines = [json.loads(line) for line in log_buffer.getvalue().splitlines()]
+    assert [(line["logger"], line["level"], line["event"]) for line in lines] == [
+        ("psycopg.pool", "warning", "pool main is full"),
+        ("eventsourcing.projection", "error", "runner stopped"),
+    ]
+
+
 def test_maps_each_domain_error_to_its_status():
     assert status_of(ProfileNotFound("x")) == 404
     assert status_of(VersionConflict(3, 4)) == 412
