@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
+from uuid import UUID
 
 from rich.console import Console
 
@@ -75,46 +76,68 @@ def what_if(store: BenchStore, seconds: float, profiles: int) -> Figure:
                   f"{floor:,.0f}", app / floor, "(not shipped)")
 
 
-def http_and_rebuild(store: BenchStore, seconds: float, profiles: int) -> Iterator[Figure]:
+def serve_and_load(store: BenchStore, token: str, ids: list[UUID], seconds: float,
+                   *options: str, levels: tuple[int, ...] = LEVELS,
+                   ) -> tuple[dict[int, http.Load], float]:
+    """wrk at each level against `serve` in its own process; (loads, server peak RSS MiB)."""
+    container = build(store.settings)
+    try:
+        read_side = ReadSide(container)
+        with tempfile.TemporaryDirectory() as logs, \
+                http.served(store, Path(logs) / "server.log", *options) as server:
+            if not store.settings.is_postgres and not options:  # its runners catch up first
+                read_side.wait_for_position(read_side.head(), timeout=120)
+            http.check_command(server.url, token, ids[0])
+            loads = {c: http.wrk_load(server.url, token, ids, c, seconds) for c in levels}
+            return loads, server.peak_rss_mib()
+    finally:
+        container.close()
+
+
+def http_figures(store: BenchStore, seconds: float, profiles: int) -> Iterator[Figure]:
     container = build(store.settings)
     try:
         ids = commands.register_profiles(container.service, profiles)
         token = TokenStore(container.sql).create("bench", ["profiles:write", "profiles:read"])
-        read_side = ReadSide(container)
-        with tempfile.TemporaryDirectory() as logs, \
-                http.served(store, Path(logs) / "server.log") as server:
-            if not store.settings.is_postgres:  # the server's own runners catch up first
-                read_side.wait_for_position(read_side.head(), timeout=120)
-            http.check_command(server.url, token, ids[0])
-            loads = {c: http.wrk_load(server.url, token, ids, c, seconds) for c in LEVELS}
-            peak = server.peak_rss_mib()
+        loads, peak = serve_and_load(store, token, ids, seconds)
         floors = {c: http.app_threads_load(container.service, ids, c, seconds) for c in LEVELS}
-        for c in LEVELS:
-            load, floor = loads[c], floors[c]
-            console.log(f"{store.name}: HTTP x{c} {load}; application layer {floor}")
-            ratio = load.per_second / floor.per_second
-            errors = f" ({load.errors} errors)" if load.errors else ""
-            yield Figure(store.name, f"HTTP commands/s, {c} clients", f"{load.per_second:,.0f}"
-                         + errors, f"{floor.per_second:,.0f}", ratio,
-                         ">= 0.5x floor" if c == 16 else "",
-                         ratio >= 0.5 and not load.errors if c == 16 else None)
-            yield Figure(store.name, f"HTTP p50 / p99 ms, {c} clients",
-                         f"{load.p50_ms:.1f} / {load.p99_ms:.1f}",
-                         f"{floor.p50_ms:.1f} / {floor.p99_ms:.1f}", None,
-                         "p99 < 50 ms" if c == 16 else "",
-                         load.p99_ms < 50 if c == 16 else None)
-        yield Figure(store.name, "peak RSS of the server process (MiB)", f"{peak:.0f}")
-        result = rebuild.rebuild_all(container)
-        console.log(f"{store.name}: {result}")
-        yield Figure(store.name, f"rebuild all views, {result.events:,} events (events/s)",
-                     f"{result.rebuild_per_second:,.0f}", f"{result.read_per_second:,.0f} (read)",
-                     result.rebuild_per_second / result.read_per_second,
-                     ">= 5,000/s (PostgreSQL)",
-                     result.rebuild_per_second >= 5000 if store.settings.is_postgres else None)
-        yield Figure(store.name, "  of which read + decode only (events/s)",
-                     f"{result.decode_per_second:,.0f}")
     finally:
         container.close()
+    for c in LEVELS:
+        load, floor = loads[c], floors[c]
+        console.log(f"{store.name}: HTTP x{c} {load}; application layer {floor}")
+        ratio = load.per_second / floor.per_second
+        errors = f" ({load.errors} errors)" if load.errors else ""
+        yield Figure(store.name, f"HTTP commands/s, {c} clients",
+                     f"{load.per_second:,.0f}{errors}", f"{floor.per_second:,.0f}", ratio,
+                     ">= 0.5x floor" if c == 16 else "",
+                     ratio >= 0.5 and not load.errors if c == 16 else None)
+        yield Figure(store.name, f"HTTP p50 / p99 ms, {c} clients",
+                     f"{load.p50_ms:.1f} / {load.p99_ms:.1f}",
+                     f"{floor.p50_ms:.1f} / {floor.p99_ms:.1f}", None,
+                     "p99 < 50 ms" if c == 16 else "", load.p99_ms < 50 if c == 16 else None)
+    if not store.settings.is_postgres:
+        quiet = serve_and_load(store, token, ids, seconds, "--no-projections", levels=(16,))[0]
+        yield Figure(store.name, "  what-if: 16 clients, projections not in-process",
+                     f"{quiet[16].per_second:,.0f}, p99 {quiet[16].p99_ms:.1f} ms",
+                     f"{floors[16].per_second:,.0f}", quiet[16].per_second / floors[16].per_second,
+                     "(serve --no-projections)")
+    yield Figure(store.name, "peak RSS of the server process (MiB)", f"{peak:.0f}")
+
+
+def rebuild_figures(store: BenchStore) -> Iterator[Figure]:
+    container = build(store.settings)
+    try:
+        result = rebuild.rebuild_all(container)
+    finally:
+        container.close()
+    console.log(f"{store.name}: {result}")
+    yield Figure(store.name, f"rebuild all views, {result.events:,} events (events/s)",
+                 f"{result.rebuild_per_second:,.0f}", f"{result.read_per_second:,.0f} (read)",
+                 result.rebuild_per_second / result.read_per_second, ">= 5,000/s (PostgreSQL)",
+                 result.rebuild_per_second >= 5000 if store.settings.is_postgres else None)
+    yield Figure(store.name, "  of which read + decode only (events/s)",
+                 f"{result.decode_per_second:,.0f}")
 
 
 def run_store(make: Callable[[], AbstractContextManager[BenchStore]],
@@ -125,7 +148,8 @@ def run_store(make: Callable[[], AbstractContextManager[BenchStore]],
         figures += app_layer(store, args.seconds, args.profiles)
     with make() as store:
         console.log(f"benchmarking {store.name}: HTTP and rebuild ({store.url})")
-        figures += http_and_rebuild(store, args.seconds, args.http_profiles)
+        figures += http_figures(store, args.seconds, args.http_profiles)
+        figures += rebuild_figures(store)
     return figures
 
 

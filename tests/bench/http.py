@@ -75,13 +75,13 @@ def wrk_path() -> str:
 class Server:
     """`profile-service serve` in a process of its own, on 127.0.0.1."""
 
-    def __init__(self, store: BenchStore, log: Path) -> None:
+    def __init__(self, store: BenchStore, log: Path, *options: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("w")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "adapters.cli", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port)],
+             "--port", str(self.port), *options],
             env={**os.environ, **store.env}, stdout=self._log, stderr=subprocess.STDOUT,
         )
 
@@ -186,8 +186,8 @@ def app_threads_load(service: ProfileService, profiles: Sequence[UUID], clients:
 
 
 @contextmanager
-def served(store: BenchStore, log: Path) -> Iterator[Server]:
-    server = Server(store, log)
+def served(store: BenchStore, log: Path, *options: str) -> Iterator[Server]:
+    server = Server(store, log, *options)
     try:
         server.wait_ready()
         yield server
