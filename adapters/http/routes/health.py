@@ -7,8 +7,10 @@ from fastapi import APIRouter, Request, Response
 from adapters.http.deps import Reads
 from adapters.http.problems import responses
 from adapters.http.schemas import Health, ProjectionStatus, Readiness
+from adapters.logging import get_logger
 
 router = APIRouter(tags=["health"])
+logger = get_logger("profile_service.health")
 
 
 @router.get("/healthz", summary="Liveness: the process answers")
@@ -29,10 +31,12 @@ def readyz(request: Request, reads: Reads, response: Response) -> Readiness:
         request.app.state.container.sql.fetchone("SELECT 1 AS ok")
         store = "ok"
     except Exception:
+        logger.warning("store_unreachable", exc_info=True)
         store = "unreachable"
     try:
         projections = [ProjectionStatus.model_validate(s) for s in reads.status()]
     except Exception:
+        logger.warning("projection_status_unavailable", exc_info=True)
         projections = []
     ready = store == "ok"
     response.status_code = 200 if ready else 503
