@@ -81,3 +81,11 @@ Feature: Newsletters and communications
   Scenario: Asking about a category that does not exist
     When the mailer asks whether it may send her newsletter:horoscopes
     Then the question is refused with unknown_newsletter_category
+
+  Scenario: The mailer gets the audience of a newsletter
+    Given she subscribed to news
+    And Paul Martin also registered with the email paul@example.com
+    And he subscribed to news and offers
+    When the mailer asks for the audience of offers
+    Then the audience includes Paul Martin
+    And the audience does not include Marie Tremblay

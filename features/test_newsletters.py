@@ -103,3 +103,31 @@ def answer_is(outcome: Outcome, answer: str, reason: str) -> None:
     assert not outcome.refused, outcome.message
     assert outcome.answer["allowed"] is yes(answer)
     assert reason in outcome.answer["reason"]
+
+
+@given(parsers.parse("he subscribed to {categories}"))
+def he_subscribed(driver: Driver, other_customer: Customer, categories: str) -> None:
+    done(act(driver, other_customer, "subscribe_newsletters", **subscription(categories)))
+
+
+@when(parsers.parse("the mailer asks for the audience of {category}"), target_fixture="outcome")
+def asks_audience(driver: Driver, category: str) -> Outcome:
+    return Outcome(answer=driver.audience(category))
+
+
+@then(
+    parsers.re(
+        r"the audience (?P<verdict>includes|does not include) "
+        r"(?P<first_name>\S+) (?P<last_name>\S+)"
+    )
+)
+def audience_has(
+    outcome: Outcome,
+    customer: Customer,
+    other_customer: Customer,
+    verdict: str,
+    first_name: str,
+    last_name: str,
+) -> None:
+    [person] = [c for c in (customer, other_customer) if c.first_name == first_name]
+    assert (person.profile_id in outcome.answer) is (verdict == "includes")
