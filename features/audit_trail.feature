@@ -23,6 +23,7 @@ Feature: Audit trail
     Then the events recorded are ContactChanged
     And her audit trail ends with ContactChanged by support:luc at 2026-03-01T12:00:00+00:00 in the request ticket-4711
 
+  @security
   Scenario: Passwords never appear, only that one was changed or a change rejected
     Given she changed her password to "Velvet otters juggle 7 quiet lanterns"
     And she gave a wrong current password once
@@ -31,6 +32,7 @@ Feature: Audit trail
     And the entry of version 3 shows the password changed from nothing to rejected
     And no password or password hash appears in her audit trail
 
+  @security
   Scenario: Cards appear as summaries, never their numbers
     Given she registered the card 4111 1111 1111 1111 expiring 12/2030
     And she registered the card 5555 5555 5555 4444 expiring 03/2027

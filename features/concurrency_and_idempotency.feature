@@ -34,6 +34,7 @@ Feature: Concurrency and idempotency
     Then the command is refused with idempotency_key_reused
     And no event is recorded
 
+  @concurrency
   Scenario: Writers racing on the same profile never lose a change silently
     When 4 services change her phone at the same moment, none expecting a version
     Then each command is either accepted or refused with version_conflict

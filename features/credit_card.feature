@@ -4,6 +4,7 @@ Feature: Credit card
   Background:
     Given Marie Tremblay registered with the email marie@example.com
 
+  @security
   Scenario: Registering her card
     When she registers the card 4111 1111 1111 1111 expiring 12/2030 in the name of Marie Tremblay
     Then the command is accepted at version 2
@@ -16,6 +17,7 @@ Feature: Credit card
     Then the command is accepted
     And her card is shown as Mastercard ending 4444, expiring 3/2026, in the name of Marie Tremblay
 
+  @security
   Scenario: Registering another card replaces the first
     Given she registered the card 4111 1111 1111 1111 expiring 12/2030
     When she registers the card 3782 822463 10005 expiring 06/2029 in the name of Marie Tremblay
@@ -30,6 +32,7 @@ Feature: Credit card
     Then the command is accepted at version 2
     And no event is recorded
 
+  @security
   Scenario Outline: The number must pass the Luhn check
     When she registers the card <number> expiring 12/2030 in the name of Marie Tremblay
     Then the command is refused with invalid_card_number on number
@@ -66,6 +69,7 @@ Feature: Credit card
       | 2     | 2026 | card_expired   | exp_year  |
       | 12    | 2025 | card_expired   | exp_year  |
 
+  @security
   Scenario: The security code (CVC) is never accepted
     When she registers the card 4111 1111 1111 1111 expiring 12/2030 with the security code 123
     Then the command is refused with validation_error on cvc

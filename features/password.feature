@@ -4,12 +4,14 @@ Feature: Password
   Background:
     Given Marie Tremblay registered with the email marie@example.com
 
+  @security
   Scenario: Changing her password
     When she changes her password to "Velvet otters juggle 7 quiet lanterns"
     Then the command is accepted at version 2
     And the events recorded are PasswordChanged
     And neither password appears in any recorded event or audit entry
 
+  @security
   Scenario: A wrong current password is refused, and the refusal is recorded
     When she changes her password to "Velvet otters juggle 7 quiet lanterns" giving "not my password 123" as her current password
     Then the command is refused with wrong_password on current_password
