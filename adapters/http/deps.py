@@ -102,6 +102,14 @@ def get_read_model(request: Request) -> ReadModel:
     return cast(ReadModel, request.app.state.read_side)
 
 
+def _uuid_or_none(value: object) -> str | None:
+    """The path's profile id for the log line, only if it is one (never arbitrary text)."""
+    try:
+        return str(UUID(str(value))) if value is not None else None
+    except ValueError:
+        return None
+
+
 def requires(scope: str) -> Callable[..., Awaitable[Caller]]:
     async def caller(
         request: Request,
@@ -131,9 +139,7 @@ def requires(scope: str) -> Callable[..., Awaitable[Caller]]:
             raise ApiError(403, "forbidden", f"This operation needs the scope {scope}.")
         info.actor = x_actor or info.token.actor
         log.bind(actor=info.actor)
-        profile_id = request.path_params.get("profile_id")
-        if profile_id is not None:
-            info.note(profile_id=str(profile_id))
+        info.note(profile_id=_uuid_or_none(request.path_params.get("profile_id")))
         return Caller(info.token, info.actor)
 
     caller.__name__ = f"requires_{scope.replace(':', '_')}"

@@ -90,6 +90,8 @@ def _run(http: httpx.Client) -> str:
     http.get(f"{base}/audit")
     http.get("/v1/audit", headers={"Authorization": f"Bearer {FAKE_TOKEN}"})
     http.patch(f"{base}/contact", json={"email": "after@example.com"})
+    http.patch(f"/v1/profiles/{OTHER_CARD}/contact", json={})  # a card number as the id
+    http.get(f"/v1/cards/{OTHER_CARD}")  # and in an unknown path
     return str(generated)
 
 
@@ -128,7 +130,7 @@ def test_logs_one_canonical_line_per_request(scenario: dict[str, Any]):
         "profile_id",
         "version",
     }
-    assert len(requests) >= 17  # the scenario's 17 requests, and the health probes
+    assert len(requests) >= 19  # the scenario's 19 requests, and the health probes
     assert all(fields <= set(line) for line in requests)
     registered = next(line for line in requests if line["correlation_id"] == "corr-scenario")
     assert registered["route"] == "/v1/profiles" and registered["status"] == 201
