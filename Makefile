@@ -22,6 +22,7 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -q
+	$(BIN)/pytest -q features --driver=http
 
 bench: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
