@@ -80,10 +80,11 @@ def test_version_and_instant_together_are_refused(history, clock, profile_id):
 
 
 def test_events_carry_their_metadata_and_mask_every_secret(service, history, profile_id):
+    key = f"key-{uuid4()}"
     service.change_password(
         profile_id,
         {"current_password": STRONG_PASSWORD, "new_password": OTHER_STRONG_PASSWORD},
-        ctx(correlation_id="corr-pw", idempotency_key="key-pw"),
+        ctx(correlation_id="corr-pw", idempotency_key=key),
     )
     service.register_card(profile_id, CARD, ctx())
     service.register_card(profile_id, {**CARD, "number": "4242424242424242"}, ctx())
@@ -96,7 +97,7 @@ def test_events_carry_their_metadata_and_mask_every_secret(service, history, pro
     ]
     password = events[1]
     assert password["fields"] == {"password": "changed"}
-    assert (password["correlation_id"], password["idempotency_key"]) == ("corr-pw", "key-pw")
+    assert (password["correlation_id"], password["idempotency_key"]) == ("corr-pw", key)
     assert password["actor"] == "customer:42" and password["version"] == 2
     assert events[0]["fields"]["password"] == "set"
     assert events[3]["fields"]["old_card"] == {
