@@ -36,7 +36,7 @@ ROUTES: dict[str, tuple[str, str]] = {
 IN_PATH = ("contact_id", "network")
 
 with warnings.catch_warnings():  # Starlette prefers httpx2 now; the API is the same.
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.filterwarnings("ignore", message=".*httpx2")
     from fastapi.testclient import TestClient
 
 
