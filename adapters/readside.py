@@ -5,17 +5,18 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
-from eventsourcing.projection import Projection, ProjectionRunner
 
 from adapters.bootstrap import Container
+from adapters.readside_runners import Runners, ViewSpec
+from adapters.views_audit import SqlAuditView
+from adapters.views_base import SqlView
 from adapters.views_postgres import PostgresAudienceView, PostgresAuditView, PostgresProfileView
-from adapters.views_sql import SqlAudienceView, SqlAuditView, SqlProfileView, SqlView
+from adapters.views_sql import SqlAudienceView, SqlProfileView
 from adapters.views_sqlite import SQLiteAudienceView, SQLiteAuditView, SQLiteProfileView
 from application.base import ProfileEventStore
 from domain.errors import ProfileNotFound
@@ -26,19 +27,6 @@ APPLICATION = ProfileEventStore.name
 PAGE = 500
 BATCH = 100  # events replayed per transaction (PostgreSQL slows on long same-row updates)
 POLL = 0.05
-# Runners hold few connections each (a LISTEN, a reader, the view's writer), and leave
-# creating tables to the ReadSide (concurrent DDL on PostgreSQL can fail).
-RUNNER_ENV = {"POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "4", "CREATE_TABLE": "n"}
-
-
-@dataclass(frozen=True)
-class ViewSpec:
-    name: str
-    projection: type[Projection[Any]]
-    sqlite: type[SqlView]
-    postgres: type[SqlView]
-
-
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("profile_view", ProfileViewProjection, SQLiteProfileView, PostgresProfileView),
     ViewSpec("audit_trail", AuditProjection, SQLiteAuditView, PostgresAuditView),
@@ -79,7 +67,9 @@ class ReadSide:
         self.profiles: SqlProfileView = self._reader("profile_view", SqlProfileView)
         self.audit: SqlAuditView = self._reader("audit_trail", SqlAuditView)
         self.audience: SqlAudienceView = self._reader("newsletter_audience", SqlAudienceView)
-        self._runners: dict[str, ProjectionRunner[Any, Any]] = {}
+        self._runners = Runners(
+            container.env, {spec.name: spec for spec in VIEWS}, self._classes, self._notify
+        )
         self._lock = threading.RLock()
 
     def _reader(self, name: str, kind: type[Any]) -> Any:  # noqa: ANN401
@@ -93,45 +83,21 @@ class ReadSide:
 
     # Running
     def start(self, names: tuple[str, ...] = VIEW_NAMES) -> None:
-        with self._lock:
-            for name in names:
-                if name not in self._runners:
-                    self._runners[name] = self._start_runner(self._spec(name))
+        """Run the views' projections in threads of this process (a failed one restarts)."""
+        for name in names:
+            self._spec(name)
+        self._runners.start(names)
 
-    def _start_runner(self, spec: ViewSpec) -> ProjectionRunner[Any, Any]:
-        runner: ProjectionRunner[Any, Any] = ProjectionRunner(
-            application_class=ProfileEventStore,
-            projection_class=spec.projection,
-            view_class=self._classes[spec.name],
-            env={**self.container.env, **RUNNER_ENV},
-        )
-        runner.__enter__()
-        view = runner.view
-        assert isinstance(view, SqlView)
-        view.on_commit = self._notify
-        return runner
-
-    def stop(self, names: tuple[str, ...] = VIEW_NAMES) -> None:
-        errors: list[BaseException] = []
-        with self._lock:
-            for name in names:
-                runner = self._runners.pop(name, None)
-                if runner is None:
-                    continue
-                try:
-                    runner.__exit__(None, None, None)
-                except Exception as error:  # a projection failed: report it after stopping all
-                    errors.append(error)
-        if errors:
-            raise errors[0]
+    def stop(self, names: tuple[str, ...] | None = None) -> None:
+        self._runners.stop(names)
 
     def run_forever(self) -> None:
-        """Block while the runners run; re-raise the first error of any of them."""
-        while True:
-            for runner in list(self._runners.values()):
-                runner.run_forever(timeout=POLL * 10)
-                if runner.is_interrupted.is_set():
-                    return
+        """Block until `stop()` is called (by a signal handler, say)."""
+        self._runners.run_forever()
+
+    def errors(self) -> dict[str, str]:
+        """The last error of each view whose runner failed and is waiting to restart."""
+        return self._runners.errors()
 
     def __enter__(self) -> ReadSide:
         self.start()
@@ -225,7 +191,7 @@ class ReadSide:
         total = max(0, head - start) * len(names)
         done = 0
         with self._lock:
-            running = tuple(n for n in names if n in self._runners)
+            running = tuple(n for n in names if n in self._runners.names)
             self.stop(running)
             try:
                 for view_name in names:

@@ -6,7 +6,9 @@ from eventsourcing.persistence import IntegrityError, OperationalError, Programm
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg.sql import SQL
 
-from adapters.views_sql import SqlAudienceView, SqlAuditView, SqlProfileView, SqlView
+from adapters.views_audit import SqlAuditView
+from adapters.views_base import SqlView
+from adapters.views_sql import SqlAudienceView, SqlProfileView
 
 CREATE_ATTEMPTS = 5
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
-from adapters.views_sql import SqlAudienceView, SqlAuditView, SqlProfileView, SqlView
+from adapters.views_audit import SqlAuditView
+from adapters.views_base import SqlView
+from adapters.views_sql import SqlAudienceView, SqlProfileView
 
 
 class SQLiteView(SqlView, SQLiteTrackingRecorder):
