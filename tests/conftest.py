@@ -36,10 +36,10 @@ def container(settings: Settings, clock: FakeClock) -> Iterator[Container]:
 
 
 @pytest.fixture
-def service(container: Container):  # noqa: ANN201
+def service(container: Container):
     return container.service
 
 
 @pytest.fixture
-def profile_id(service) -> UUID:  # noqa: ANN001
+def profile_id(service) -> UUID:
     return UUID(service.register(registration(), ctx()).profile_id)
