@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
+from adapters.views_audit import SqlAuditView
 from adapters.views_base import SqlView, canonical_id
 from projections.ports import (
     AudienceChange,
@@ -16,6 +17,8 @@ from projections.ports import (
     ProfileViewRecorder,
     Record,
 )
+
+__all__ = ["SqlAudienceView", "SqlAuditView", "SqlProfileView"]
 
 
 class SqlProfileView(SqlView, ProfileViewRecorder):
