@@ -1,5 +1,4 @@
-"""A subscription to the SQLite event store: polls its notification log, woken in-process
-right after each write, and every `poll_interval` seconds for writes of other processes."""
+"""The SQLite event store's subscription: woken in-process after each write, else polling."""
 
 from __future__ import annotations
 

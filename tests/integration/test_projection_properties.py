@@ -1,5 +1,4 @@
-"""Property: after any valid command sequence, the views equal the aggregate and the events,
-and a view rebuilt from the events equals the one built as they came."""
+"""Property: after any commands, views = aggregate = events, and rebuilt = built as they came."""
 
 from __future__ import annotations
 

@@ -206,3 +206,17 @@ def test_two_runners_on_the_same_views_apply_each_event_once(container, service,
     entries = readside.audit.entries(profile_id=profile_id)
     assert [e["version"] for e in entries] == list(range(1, 12))
     assert readside.profiles.get(profile_id) == profile_state(service.get_profile(profile_id))
+
+
+def test_views_started_mid_stream_follow_only_profiles_registered_since(
+    container, service, profile_id
+):
+    with private_readside(container, start_after=head(container)) as readside:
+        service.link_social(profile_id, "signal", "https://signal.me/#p/abc", ctx())
+        later = service.register(registration(), ctx())
+        caught_up(readside, later)
+        assert readside.profiles.get(profile_id) is None
+        assert readside.audit.entries(profile_id=profile_id) == []
+        assert readside.audience.communications(profile_id) is None
+        assert readside.profiles.get(UUID(later.profile_id))["version"] == 1
+        assert readside.errors() == {}
