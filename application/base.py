@@ -162,6 +162,7 @@ class CommandApplication(ProfileEventStore):
         return record.result
 
     def _fingerprint(self, name: str, profile_id: UUID | None, args: Mapping[str, Any]) -> str:
+        """A keyed MAC of the command: secrets in `args` never become a plain, fast hash."""
         payload = json.dumps([name, str(profile_id), args], sort_keys=True, default=str)
         return hmac.new(self._fingerprint_key, payload.encode(), hashlib.sha256).hexdigest()
 

@@ -39,8 +39,7 @@ class ProfileService(CommandApplication):
     # Commands
     def register(self, data: Registration | Data, ctx: CommandContext) -> CommandResult:
         reg = parse(Registration, data)
-        args = reg.model_dump(exclude={"password"})
-        fingerprint = self._fingerprint("register", None, args)
+        fingerprint = self._fingerprint("register", None, reg.model_dump())
         if (replayed := self._replay(ctx, fingerprint)) is not None:
             return replayed
         fields = check_registration(reg)
@@ -115,7 +114,7 @@ class ProfileService(CommandApplication):
             "change_password",
             profile_id,
             ctx,
-            {},
+            change.model_dump(),
             lambda p, m: p.change_password(change, self.hasher, m),
         )
 

@@ -161,6 +161,19 @@ def test_a_registration_replayed_with_its_key_returns_the_same_profile(service):
         service.register(registration(), ctx(idempotency_key=k))
 
 
+def test_refuses_a_key_reused_for_a_password_change_to_another_password(service, profile_id):
+    k = key()
+    first = {"current_password": STRONG_PASSWORD, "new_password": OTHER_STRONG_PASSWORD}
+    service.change_password(profile_id, first, ctx(idempotency_key=k))
+    assert service.change_password(profile_id, first, ctx(idempotency_key=k)).version == 2
+    with pytest.raises(IdempotencyKeyReused):
+        service.change_password(
+            profile_id,
+            {"current_password": STRONG_PASSWORD, "new_password": "Another 9 wholly new phrase!"},
+            ctx(idempotency_key=k),
+        )
+
+
 def test_idempotency_records_hold_no_password(service, container, profile_id):
     k = key()
     service.change_password(
