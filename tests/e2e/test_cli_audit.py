@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 import adapters.cli_audit
-from adapters.views_sql import SqlAuditView
+from adapters.views_audit import SqlAuditView
 from tests.e2e.cli_support import Cli
 from tests.support import ctx, registration, store_settings
 
