@@ -12,20 +12,18 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 
 from adapters.bootstrap import Container
-from adapters.readside_runners import Runners, ViewSpec
+from adapters.readside_runners import APPLICATION, Runners, ViewSpec
 from adapters.views_audit import SqlAuditView
 from adapters.views_base import SqlView
+from adapters.views_batch import Member, apply_batch, decode
 from adapters.views_postgres import PostgresAudienceView, PostgresAuditView, PostgresProfileView
 from adapters.views_sql import SqlAudienceView, SqlProfileView
 from adapters.views_sqlite import SQLiteAudienceView, SQLiteAuditView, SQLiteProfileView
-from application.base import ProfileEventStore
 from domain.errors import ProfileNotFound
 from domain.newsletter import Decision, may_send
 from projections.profiles import AudienceProjection, AuditProjection, ProfileViewProjection
 
-APPLICATION = ProfileEventStore.name
-PAGE = 500
-BATCH = 100  # events replayed per transaction (PostgreSQL slows on long same-row updates)
+PAGE = 2000  # events replayed per transaction when rebuilding
 POLL = 0.05
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("profile_view", ProfileViewProjection, SQLiteProfileView, PostgresProfileView),
@@ -68,7 +66,7 @@ class ReadSide:
         self.audit: SqlAuditView = self._reader("audit_trail", SqlAuditView)
         self.audience: SqlAudienceView = self._reader("newsletter_audience", SqlAudienceView)
         self._runners = Runners(
-            container.env, {spec.name: spec for spec in VIEWS}, self._classes, self._notify
+            container, {spec.name: spec for spec in VIEWS}, self._classes, self._notify
         )
         self._lock = threading.RLock()
 
@@ -181,21 +179,23 @@ class ReadSide:
     def rebuild(
         self, name: str | None = None, progress: Callable[[int, int], None] | None = None
     ) -> int:
-        """Drop one view (or all) and replay it from the events; the number of events replayed.
+        """Drop one view (or all) and replay it from the events; the number of events replayed
+        (once per view). Every view rebuilt is written in the same transactions, page by page.
 
         Stop runners of other processes first: this process's are paused meanwhile.
         """
         names = VIEW_NAMES if name is None else (self._spec(name).name,)
-        head = self.head()
-        start = self.start_after or 0
-        total = max(0, head - start) * len(names)
-        done = 0
         with self._lock:
             running = tuple(n for n in names if n in self._runners.names)
             self.stop(running)
             try:
-                for view_name in names:
-                    done = self._replay(view_name, start, head, done, total, progress)
+                members = [
+                    Member(n, self._readers[n], self._spec(n).projection(view=self._readers[n]))
+                    for n in names
+                ]
+                for member in members:
+                    member.view.reset(APPLICATION, self.start_after)
+                done = self._replay(members, progress)
             finally:
                 self.start(running)
         if progress is not None:
@@ -203,30 +203,24 @@ class ReadSide:
         return done
 
     def _replay(
-        self,
-        name: str,
-        start: int,
-        head: int,
-        done: int,
-        total: int,
-        progress: Callable[[int, int], None] | None,
+        self, members: list[Member], progress: Callable[[int, int], None] | None
     ) -> int:
-        view = self._readers[name]
-        view.reset(APPLICATION, self.start_after)
-        projection = self._spec(name).projection(view=view)
-        position = start
+        head = self.head()
+        position = self.start_after or 0
+        total, done = max(0, head - position) * len(members), 0
+        recorder, datastore = self._store.recorder, self.container.sql.datastore
         while position < head:
-            notifications = self._store.recorder.select_notifications(
+            notifications = recorder.select_notifications(
                 start=position, limit=PAGE, stop=head, inclusive_of_start=False
             )
             if not notifications:
                 break
-            for first in range(0, len(notifications), BATCH):
-                with view.batch():
-                    for notification in notifications[first : first + BATCH]:
-                        event = self._store.mapper.to_domain_event(notification)
-                        projection.process_event(event, Tracking(APPLICATION, notification.id))
-            done += len(notifications)
+            events = decode(self._store.mapper, APPLICATION, notifications)
+            outcome = apply_batch(datastore, members, events)
+            for error in outcome.failures.values():
+                raise error
+            self._notify()
+            done += len(notifications) * len(members)
             position = notifications[-1].id
             if progress is not None:
                 progress(done, max(total, done))

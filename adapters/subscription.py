@@ -1,15 +1,20 @@
-"""The SQLite event store's subscription: woken in-process after each write, else polling."""
+"""Hearing of new events: SQLite woken in-process after each write (else polling), PostgreSQL
+by LISTEN/NOTIFY; the SQLite event store's subscription."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from threading import Event, Lock
+from threading import Event, Lock, Thread
 
-from eventsourcing.persistence import ListenNotifySubscription
+from eventsourcing.persistence import ApplicationRecorder, ListenNotifySubscription
+from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder
+from psycopg.sql import SQL, Identifier
 
 POLL_INTERVAL = 0.25
+POSTGRES_POLL_INTERVAL = 1.0  # in case a notification is lost (a dropped connection)
+RELISTEN_AFTER = 1.0
 
 
 class _Wakers:
@@ -76,3 +81,54 @@ class SQLiteSubscription(ListenNotifySubscription[SQLiteApplicationRecorder]):
             if self._thread_error is None:
                 self._thread_error = error
             self.stop()
+
+
+class Wakeup:
+    """Set when events may have been recorded: after a write of this process (SQLite), on a
+    NOTIFY (PostgreSQL). `wait()` returns after `poll` seconds anyway, for writers it misses."""
+
+    def __init__(self, recorder: ApplicationRecorder) -> None:
+        self.event = Event()
+        self._closed = Event()
+        self._key: str | None = None
+        self._listener: Thread | None = None
+        self.poll = POLL_INTERVAL
+        if isinstance(recorder, PostgresApplicationRecorder):
+            self.poll = POSTGRES_POLL_INTERVAL
+            self._listener = Thread(
+                target=self._listen, args=(recorder,), name="projections-listen", daemon=True
+            )
+            self._listener.start()
+        elif isinstance(recorder, SQLiteApplicationRecorder):
+            self._key = database_key(recorder.datastore.pool.db_name)
+            WAKERS.add(self._key, self.event)
+
+    def clear(self) -> None:
+        self.event.clear()
+
+    def wait(self) -> bool:
+        return self.event.wait(self.poll)
+
+    def close(self) -> None:
+        self._closed.set()
+        self.event.set()
+        if self._key is not None:
+            WAKERS.discard(self._key, self.event)
+        if self._listener is not None:
+            self._listener.join()
+
+    def _listen(self, recorder: PostgresApplicationRecorder) -> None:
+        channel = SQL("LISTEN {0}").format(Identifier(recorder.channel_name))
+        while not self._closed.is_set():
+            try:
+                with recorder.datastore.get_connection() as conn:
+                    conn.execute(channel)
+                    try:
+                        self.event.set()  # events recorded before we listened
+                        while not self._closed.is_set():
+                            for _ in conn.notifies(timeout=0.1, stop_after=1):
+                                self.event.set()
+                    finally:
+                        conn.execute("UNLISTEN *")
+            except Exception:
+                self._closed.wait(RELISTEN_AFTER)  # polling goes on meanwhile

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
-from adapters.views_base import SqlView, canonical_id, epoch_us
+from adapters.views_base import Batch, Rows, SqlView, canonical_id, epoch_us
 from projections.ports import (
     AuditRecorder,
     Entry,
@@ -18,6 +18,7 @@ from projections.ports import (
 )
 
 _ENTRY_COLUMNS = "position, profile_id, version, at, actor, correlation_id, event, section, changes"
+_ENTRY_NAMES = (*_ENTRY_COLUMNS.split(", "), "at_us")
 
 
 class SqlAuditView(SqlView, AuditRecorder):
@@ -38,31 +39,16 @@ class SqlAuditView(SqlView, AuditRecorder):
             f"version {n} NOT NULL, record TEXT NOT NULL)",
         ]
 
-    def append(
-        self,
-        profile_id: str,
-        step: Callable[[Record | None], tuple[Record, Entry] | None],
-        tracking: Tracking,
-    ) -> None:
-        state = self._table("_state")
-        with self._writing(tracking) as rows:
-            if rows is None:
-                return
-            rows.execute(f"SELECT record FROM {state} WHERE profile_id = ?", (profile_id,))
-            row = rows.one()
-            stepped = step(None if row is None else json.loads(row["record"]))
-            if stepped is None:
-                return
-            record, entry = stepped
-            rows.execute(
-                f"INSERT INTO {state} (profile_id, version, record) VALUES (?, ?, ?) "
-                "ON CONFLICT (profile_id) DO UPDATE "
-                "SET version = excluded.version, record = excluded.record",
-                (profile_id, record["version"], json.dumps(record)),
-            )
-            rows.execute(
-                f"INSERT INTO {self._table()} ({_ENTRY_COLUMNS}, at_us) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    def _load(self, rows: Rows, keys: Sequence[str]) -> dict[str, Any]:
+        return self._load_records(rows, "_state", keys)
+
+    def _save(self, batch: Batch) -> None:
+        self._save_records(batch, "_state")
+        self._insert_rows(
+            batch.rows,
+            self._table(),
+            _ENTRY_NAMES,
+            [
                 (
                     entry["position"],
                     entry["profile_id"],
@@ -74,8 +60,26 @@ class SqlAuditView(SqlView, AuditRecorder):
                     entry["section"],
                     json.dumps(entry["changes"]),
                     epoch_us(datetime.fromisoformat(entry["at"])),
-                ),
-            )
+                )
+                for entry in batch.entries
+            ],
+        )
+
+    def append(
+        self,
+        profile_id: str,
+        step: Callable[[Record | None], tuple[Record, Entry] | None],
+        tracking: Tracking,
+    ) -> None:
+        with self._writing(tracking) as batch:
+            if batch is None:
+                return
+            stepped = step(self._state(batch, profile_id))
+            if stepped is None:
+                return
+            record, entry = stepped
+            self._put(batch, profile_id, record)
+            batch.entries.append(entry)
 
     def entries(
         self,

@@ -16,6 +16,7 @@ CREATE_ATTEMPTS = 5
 class PostgresView(SqlView, PostgresTrackingRecorder):
     placeholder = "%s"
     bigint = "BIGINT"
+    postgres = True
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: object) -> None:
         super().__init__(datastore, tracking_table_name=f"{self.prefix}_tracking")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
 from adapters.views_audit import SqlAuditView
-from adapters.views_base import SqlView, canonical_id
+from adapters.views_base import Batch, Rows, SqlView, canonical_id
 from projections.ports import (
     AudienceChange,
     AudienceRecorder,
@@ -19,6 +21,20 @@ from projections.ports import (
 )
 
 __all__ = ["SqlAudienceView", "SqlAuditView", "SqlProfileView"]
+
+_PROFILE_COLUMNS = ("profile_id", "version", "domain_suggestions", "unsubscribed_at")
+_CATEGORY_COLUMNS = ("category", "profile_id", "consent")
+
+
+@dataclass
+class _Audience:
+    """A profile's communications in a batch; `stored`: its categories as read, for the diff."""
+
+    version: int
+    domain_suggestions: bool
+    unsubscribed_at: str | None
+    categories: dict[str, str] = field(default_factory=dict)  # category -> consent (JSON)
+    stored: dict[str, str] = field(default_factory=dict)
 
 
 class SqlProfileView(SqlView, ProfileViewRecorder):
@@ -30,26 +46,24 @@ class SqlProfileView(SqlView, ProfileViewRecorder):
             f"version {self.bigint} NOT NULL, record TEXT NOT NULL)"
         ]
 
+    def _load(self, rows: Rows, keys: Sequence[str]) -> dict[str, Any]:
+        return self._load_records(rows, "", keys)
+
+    def _save(self, batch: Batch) -> None:
+        self._save_records(batch, "")
+
     def evolve(
         self,
         profile_id: str,
         change: Callable[[Record | None], Record | None],
         tracking: Tracking,
     ) -> None:
-        with self._writing(tracking) as rows:
-            if rows is None:
+        with self._writing(tracking) as batch:
+            if batch is None:
                 return
-            rows.execute(f"SELECT record FROM {self._table()} WHERE profile_id = ?", (profile_id,))
-            row = rows.one()
-            record = change(None if row is None else json.loads(row["record"]))
-            if record is None:
-                return
-            rows.execute(
-                f"INSERT INTO {self._table()} (profile_id, version, record) VALUES (?, ?, ?) "
-                "ON CONFLICT (profile_id) DO UPDATE "
-                "SET version = excluded.version, record = excluded.record",
-                (profile_id, record["version"], json.dumps(record)),
-            )
+            record = change(self._state(batch, profile_id))
+            if record is not None:
+                self._put(batch, profile_id, record)
 
     def get(self, profile_id: UUID | str) -> Record | None:
         key = canonical_id(profile_id)
@@ -79,48 +93,69 @@ class SqlAudienceView(SqlView, AudienceRecorder):
             "unsubscribed_at TEXT)",
         ]
 
+    def _load(self, rows: Rows, keys: Sequence[str]) -> dict[str, Any]:
+        where, params = self._in("profile_id", keys)
+        rows.execute(f"SELECT * FROM {self._table('_profiles')} WHERE {where}", params)
+        states = {
+            str(row["profile_id"]): _Audience(
+                int(row["version"]), bool(row["domain_suggestions"]), row["unsubscribed_at"]
+            )
+            for row in rows.all()
+        }
+        rows.execute(
+            f"SELECT profile_id, category, consent FROM {self._table()} WHERE {where}", params
+        )
+        for row in rows.all():
+            state = states.get(str(row["profile_id"]))
+            if state is not None:
+                state.categories[row["category"]] = state.stored[row["category"]] = row["consent"]
+        return states
+
+    def _save(self, batch: Batch) -> None:
+        states: list[tuple[str, _Audience]] = [(key, batch.states[key]) for key in batch.dirty]
+        self._insert_rows(
+            batch.rows,
+            self._table("_profiles"),
+            _PROFILE_COLUMNS,
+            [(key, s.version, int(s.domain_suggestions), s.unsubscribed_at) for key, s in states],
+            "ON CONFLICT (profile_id) DO UPDATE SET version = excluded.version, "
+            "domain_suggestions = excluded.domain_suggestions, "
+            "unsubscribed_at = excluded.unsubscribed_at",
+        )
+        batch.rows.many(
+            f"DELETE FROM {self._table()} WHERE profile_id = ? AND category = ?",
+            [(key, c) for key, s in states for c in s.stored if c not in s.categories],
+        )
+        self._insert_rows(
+            batch.rows,
+            self._table(),
+            _CATEGORY_COLUMNS,
+            [
+                (c, key, consent)
+                for key, s in states
+                for c, consent in s.categories.items()
+                if s.stored.get(c) != consent
+            ],
+            "ON CONFLICT (category, profile_id) DO UPDATE SET consent = excluded.consent",
+        )
+
     def record(self, change: AudienceChange, tracking: Tracking) -> None:
-        audience, profiles, pid = self._table(), self._table("_profiles"), change.profile_id
-        with self._writing(tracking) as rows:
-            if rows is None:
+        with self._writing(tracking) as batch:
+            if batch is None:
                 return
-            rows.execute(
-                f"SELECT domain_suggestions, unsubscribed_at FROM {profiles} WHERE profile_id = ?",
-                (pid,),
-            )
-            row = rows.one()
-            if row is None and not change.registered:
-                return  # a profile registered before this view started
-            row = row or {"domain_suggestions": 0, "unsubscribed_at": None}
-            suggestions = change.domain_suggestions
-            rows.execute(
-                f"INSERT INTO {profiles} "
-                "(profile_id, version, domain_suggestions, unsubscribed_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (profile_id) DO UPDATE SET version = excluded.version, "
-                "domain_suggestions = excluded.domain_suggestions, "
-                "unsubscribed_at = excluded.unsubscribed_at",
-                (
-                    pid,
-                    change.version,
-                    int(row["domain_suggestions"] if suggestions is None else suggestions),
-                    change.unsubscribed_at or row["unsubscribed_at"],
-                ),
-            )
-            if change.categories is None:
-                return
-            kept = list(change.categories)
-            marks = ", ".join("?" for _ in kept)
-            rows.execute(
-                f"DELETE FROM {audience} WHERE profile_id = ?"
-                + (f" AND category NOT IN ({marks})" if kept else ""),
-                (pid, *kept),
-            )
-            for category in kept:
-                rows.execute(
-                    f"INSERT INTO {audience} (category, profile_id, consent) VALUES (?, ?, ?) "
-                    "ON CONFLICT (category, profile_id) DO NOTHING",
-                    (category, pid, json.dumps(dict(change.consent))),
-                )
+            state: _Audience | None = self._state(batch, change.profile_id)
+            if state is None:
+                if not change.registered:
+                    return  # a profile registered before this view started
+                state = _Audience(change.version, False, None)
+            state.version = change.version
+            if change.domain_suggestions is not None:
+                state.domain_suggestions = change.domain_suggestions
+            state.unsubscribed_at = change.unsubscribed_at or state.unsubscribed_at
+            if change.categories is not None:
+                consent = json.dumps(dict(change.consent))
+                state.categories = {c: state.categories.get(c, consent) for c in change.categories}
+            self._put(batch, change.profile_id, state)
 
     def subscribers(self, category: str, after: str | None = None, limit: int = 100) -> list[str]:
         with self._reading() as rows:

@@ -1,9 +1,11 @@
-"""The profile record of the read side, evolved event by event, and its field-level diff."""
+"""The profile record of the read side, evolved event by event, and its field-level diff.
+
+`evolve` never changes the record it is given: it copies what an event changes and shares
+the rest (a batch keeps the record before and after each event; the audit diffs them)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from copy import deepcopy
 from functools import singledispatch
 from typing import Any
 
@@ -51,7 +53,7 @@ def evolve(event: object, record: Record | None) -> Record:
 def _next(event: ev.ProfileEvent, record: Record | None) -> Record:
     if record is None:
         raise ValueError(f"{type(event).__name__} for unknown profile {event.originator_id}")
-    new = deepcopy(record)
+    new = dict(record)  # nested parts are replaced, never changed in place
     new["version"] = event.originator_version
     new["updated_at"] = event.timestamp.isoformat()
     return new
@@ -88,6 +90,7 @@ def _registered(event: ev.ProfileRegistered, record: Record | None) -> Record:
 @evolve.register
 def _contact_changed(event: ev.ContactChanged, record: Record | None) -> Record:
     new = _next(event, record)
+    new["address"] = dict(new["address"])
     for name, value in event.changes.items():
         if name.startswith("address."):
             new["address"][name.removeprefix("address.")] = value
@@ -99,7 +102,7 @@ def _contact_changed(event: ev.ContactChanged, record: Record | None) -> Record:
 @evolve.register
 def _additional_info_changed(event: ev.AdditionalInfoChanged, record: Record | None) -> Record:
     new = _next(event, record)
-    new["additional_info"].update(event.changes)
+    new["additional_info"] = {**new["additional_info"], **event.changes}
     return new
 
 
@@ -128,7 +131,7 @@ def _contact_removed(event: ev.AccountContactRemoved, record: Record | None) -> 
 @evolve.register
 def _preferences_changed(event: ev.PreferencesChanged, record: Record | None) -> Record:
     new = _next(event, record)
-    new["preferences"].update(event.changes)
+    new["preferences"] = {**new["preferences"], **event.changes}
     return new
 
 
@@ -156,14 +159,14 @@ def _card_removed(event: ev.CardRemoved, record: Record | None) -> Record:
 @evolve.register
 def _social_linked(event: ev.SocialAccountLinked, record: Record | None) -> Record:
     new = _next(event, record)
-    new["social"][event.network] = event.url
+    new["social"] = {**new["social"], event.network: event.url}
     return new
 
 
 @evolve.register
 def _social_unlinked(event: ev.SocialAccountUnlinked, record: Record | None) -> Record:
     new = _next(event, record)
-    new["social"].pop(event.network, None)
+    new["social"] = {k: v for k, v in new["social"].items() if k != event.network}
     return new
 
 
@@ -171,10 +174,13 @@ def _social_unlinked(event: ev.SocialAccountUnlinked, record: Record | None) -> 
 def _subscribed(event: ev.NewsletterSubscriptionsChanged, record: Record | None) -> Record:
     new = _next(event, record)
     consents = new["newsletters"]["consents"]
-    new["newsletters"]["consents"] = {
-        category: consents.get(category, dict(event.consent)) for category in event.categories
+    new["newsletters"] = {
+        **new["newsletters"],
+        "consents": {
+            category: consents.get(category, dict(event.consent)) for category in event.categories
+        },
+        "categories": sorted(event.categories),
     }
-    new["newsletters"]["categories"] = sorted(event.categories)
     return new
 
 

@@ -16,13 +16,23 @@ from tests.support import TEST_VAULT_KEY
 
 pytestmark = pytest.mark.slow
 
+# Small batches, each event slowed down: the kill lands mid-stream, most likely mid-batch.
 RUNNER = """
-import sys
+import sys, time
+import projections.profiles
 from adapters.bootstrap import build
 from adapters.readside import ReadSide
 from adapters.settings import Settings
 
+audit_step = projections.profiles.audit_step
+
+def slow_audit_step(*args):
+    time.sleep(0.002)
+    return audit_step(*args)
+
+projections.profiles.audit_step = slow_audit_step
 readside = ReadSide(build(Settings()), suffix=sys.argv[1], start_after=int(sys.argv[2]))
+readside._runners.batch = 25
 readside.start()
 print("running", flush=True)
 readside.run_forever()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -165,3 +166,33 @@ def test_flattened_record_leaves_out_bookkeeping_and_the_holder():
 def test_card_text_is_brand_last4_expiry_and_holder():
     assert card_text(CARD) == "visa 4242 04/2030 Marie Tremblay"
     assert card_text(None) is None
+
+
+def test_evolving_never_changes_the_record_it_was_given():
+    consent = {"channel": "portal", "text_version": "v1", "language": "fr", "at": "t", "actor": "a"}
+    contact = {"name": "Ann", "email": "a@example.com", "phone": None, "roles": ["billing"]}
+    story = [
+        event(ev.ContactChanged, 2, changes={"first_name": "Maria", "address.city": "Laval"}),
+        event(ev.AdditionalInfoChanged, 3, changes={"company": "Acme"}),
+        event(ev.AccountContactAdded, 4, contact_id="c1", **contact),
+        event(ev.PreferencesChanged, 5, changes={"pdf_invoices": True}),
+        event(ev.CardRegistered, 6, card=CARD),
+        event(ev.CardReplaced, 7, old_card=CARD, card={**CARD, "last4": "4444"}),
+        event(ev.SocialAccountLinked, 8, network="signal", url="https://signal.me/#p/a"),
+        event(ev.NewsletterSubscriptionsChanged, 9, categories=["news"], consent=consent),
+        event(ev.NewsletterSubscriptionsChanged, 10, categories=["news", "tips"], consent=consent),
+        event(ev.SocialAccountUnlinked, 11, network="signal"),
+        event(ev.AccountContactRemoved, 12, contact_id="c1"),
+        event(ev.PasswordChanged, 13, password_hash="$argon2id$new"),
+        event(ev.CardRemoved, 14, old_card=CARD),
+        event(ev.NewsletterUnsubscribed, 15, categories=["news", "tips"]),
+    ]
+    record = evolve(registered(), None)
+    for step in story:
+        before = deepcopy(record)
+        after = evolve(step, record)
+        assert record == before, type(step).__name__
+        assert after["version"] == step.originator_version
+        record = after
+    assert record["first_name"] == "Maria" and record["social"] == {}
+    assert record["newsletters"]["categories"] == [] and record["card"] is None
