@@ -5,18 +5,34 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, StoredEvent, Subscription
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+    Subscription,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
-from psycopg import Cursor
-from psycopg.rows import DictRow
-from psycopg.sql import SQL, Identifier
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from adapters.subscription import SQLiteSubscription, events_written
 from application.ports import CommandResult, IdempotencyLedger, IdempotencyRecord
 
 IDEMPOTENCY_TABLE = "idempotency_keys"
+
+
+def snapshots_table(events_table: str) -> str:
+    """The snapshot store's table beside an events table (the library names both so)."""
+    return events_table.removesuffix("events") + "snapshots"
+
+
+def _id_text(originator_id: UUID | str) -> str:
+    return originator_id.hex if isinstance(originator_id, UUID) else originator_id
 
 
 def _record_from_row(row: Mapping[str, Any]) -> IdempotencyRecord:
@@ -48,7 +64,31 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
                 (record.key, record.fingerprint, record.result.to_json(),
                  record.created_at.isoformat()),
             )
+        self._check_sequence(c, stored_events)
+        snapshot: StoredEvent | None = kwargs.get("snapshot")
+        if snapshot is not None:
+            c.execute(
+                f"INSERT INTO {snapshots_table(self.events_table_name)} VALUES (?, ?, ?, ?)",
+                (_id_text(snapshot.originator_id), snapshot.originator_version,
+                 snapshot.topic, snapshot.state),
+            )
         return super()._insert_events(c, stored_events, **kwargs)
+
+    def _check_sequence(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
+        """Refuse an event whose predecessor is not recorded: it was decided on a state that
+        never was (the PostgreSQL recorder's function checks the same)."""
+        first: dict[UUID | str, int] = {}
+        for event in stored_events:
+            first.setdefault(event.originator_id, event.originator_version)
+        for originator_id, version in first.items():
+            if version > 1:
+                c.execute(
+                    f"SELECT 1 FROM {self.events_table_name} "
+                    "WHERE originator_id = ? AND originator_version = ?",
+                    (_id_text(originator_id), version - 1),
+                )
+                if c.fetchone() is None:
+                    raise IntegrityError("an event does not follow the last one")
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
@@ -70,10 +110,58 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
         return None if row is None else _record_from_row(row)
 
 
+def _as_one_row(
+    events: Sequence[StoredEvent], snapshot: StoredEvent | None
+) -> tuple[Any, ...] | None:
+    """The parameters of the one-event function, if these fit it (at most one event, and a
+    snapshot only of the state that event leads to)."""
+    if len(events) > 1 or (snapshot is not None and not events):
+        return None
+    if not events:
+        return (None,) * 6
+    e = events[0]
+    if snapshot is None:
+        return (e.originator_id, e.originator_version, e.topic, e.state, None, None)
+    if (snapshot.originator_id, snapshot.originator_version) != (
+        e.originator_id, e.originator_version
+    ):
+        return None
+    return (e.originator_id, e.originator_version, e.topic, e.state, snapshot.topic,
+            snapshot.state)
+
+
+# The body of both recording functions: {source} yields the rows to insert, {first} the
+# first new version of each profile; {snapshot} is the due snapshot's row, if any.
+_RECORD_BODY = (
+    "IF ikey IS NOT NULL THEN INSERT INTO {keys} (key, fingerprint, result, created_at) "
+    "VALUES (ikey, ifingerprint, iresult, iat); END IF; "
+    "INSERT INTO {snapshots} (originator_id, originator_version, topic, state) {snapshot}; "
+    "IF EXISTS (SELECT FROM ({first}) AS f WHERE f.v > 1 AND NOT EXISTS (SELECT FROM {table} "
+    "AS t WHERE t.originator_id = f.originator_id AND t.originator_version = f.v - 1)) THEN "
+    "RAISE unique_violation USING MESSAGE = 'an event does not follow the last one'; END IF; "
+    "IF EXISTS ({source}) THEN LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {channel}; "
+    "RETURN QUERY INSERT INTO {table} (originator_id, originator_version, topic, state) "
+    "{source} RETURNING notification_id; END IF;"
+)
+_KEY_PARAMS = "ikey text, ifingerprint text, iresult text, iat timestamptz"
+
+
 class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
+    """Records a command in one statement (one round trip, one transaction): a server-side
+    function writes the idempotency record and a due snapshot, then locks the events table
+    (so notification ids are issued in commit order, gapless), notifies and inserts.
+    One function takes one event as plain parameters (the usual command), the other any."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
         super().__init__(*args, **kwargs)
-        self.idempotency_table = Identifier(self.datastore.schema, IDEMPOTENCY_TABLE)
+        schema = self.datastore.schema
+        self.idempotency_table = Identifier(schema, IDEMPOTENCY_TABLE)
+        one = Identifier(schema, f"{self.events_table_name}_record_one")
+        many = Identifier(schema, f"{self.events_table_name}_record_many")
+        event = SQL("{}.{}").format(Identifier(schema), Identifier(self.stored_event_type_name))
+        # Concurrent CREATE OR REPLACE FUNCTION can fail: creators take turns.
+        self.sql_create_statements.insert(0, SQL("SELECT pg_advisory_xact_lock(hashtext({}))")
+                                          .format(Literal(f"{schema}.{self.events_table_name}")))
         self.sql_create_statements.append(
             SQL(
                 "CREATE TABLE IF NOT EXISTS {} ("
@@ -81,17 +169,70 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
                 "result text NOT NULL, created_at timestamptz NOT NULL)"
             ).format(self.idempotency_table)
         )
+        self.sql_create_statements.append(self._function(
+            one,
+            SQL("oid {}, v bigint, etopic text, estate bytea, stopic text, sstate bytea, ")
+            .format(SQL(self.datastore.originator_id_type)),
+            snapshot="SELECT oid, v, stopic, sstate WHERE sstate IS NOT NULL",
+            first="SELECT oid AS originator_id, v WHERE oid IS NOT NULL",
+            source="SELECT oid, v, etopic, estate WHERE oid IS NOT NULL",
+        ))
+        rows = "SELECT originator_id, originator_version, topic, state FROM unnest({})"
+        self.sql_create_statements.append(self._function(
+            many,
+            SQL("events {}[], snapshots {}[], ").format(event, event),
+            snapshot=rows.format("snapshots"),
+            first="SELECT originator_id, min(originator_version) AS v FROM unnest(events) "
+            "GROUP BY originator_id",
+            source=rows.format("events"),
+        ))
+        self.record_one = SQL("SELECT n FROM {}(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) AS n")\
+            .format(one)
+        self.record_many = SQL("SELECT n FROM {}(%s, %s, %s, %s, %s, %s) AS n").format(many)
 
-    def _insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
-    ) -> None:
+    def _function(self, name: Identifier, params: Composed, **parts: str) -> Composed:
+        schema = self.datastore.schema
+        return SQL(
+            "CREATE OR REPLACE FUNCTION {name}({params}{keys}) RETURNS SETOF bigint "
+            "LANGUAGE plpgsql SET lock_timeout = '{timeout}s' AS $BODY$ BEGIN {body} END; $BODY$"
+        ).format(
+            name=name, params=params, keys=SQL(_KEY_PARAMS), timeout=self.datastore.lock_timeout,
+            body=SQL(_RECORD_BODY).format(
+                **{part: SQL(text) for part, text in parts.items()},
+                keys=self.idempotency_table,
+                snapshots=Identifier(schema, snapshots_table(self.events_table_name)),
+                table=Identifier(schema, self.events_table_name),
+                channel=Identifier(self.channel_name),
+            ),
+        )
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
+    ) -> Sequence[int] | None:
         record: IdempotencyRecord | None = kwargs.get("idempotency")
-        if record is not None:
-            curs.execute(
-                SQL("INSERT INTO {} VALUES (%s, %s, %s, %s)").format(self.idempotency_table),
-                (record.key, record.fingerprint, record.result.to_json(), record.created_at),
+        snapshot: StoredEvent | None = kwargs.get("snapshot")
+        if not stored_events and record is None and snapshot is None:
+            return []
+        key = (None, None, None, None) if record is None else (
+            record.key, record.fingerprint, record.result.to_json(), record.created_at)
+        one = _as_one_row(stored_events, snapshot)
+        if one is not None:
+            statement, params = self.record_one, (*one, *key)
+        else:
+            statement, params = self.record_many, (
+                [self._composite(e) for e in stored_events],
+                [self._composite(snapshot)] if snapshot is not None else [],
+                *key,
             )
-        super()._insert_events(curs, stored_events, **kwargs)
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params, prepare=True)
+            return [row["n"] for row in curs.fetchall()]
+
+    def _composite(self, event: StoredEvent) -> Any:  # noqa: ANN401
+        return self.construct_pg_stored_event(
+            event.originator_id, event.originator_version, event.topic, event.state
+        )
 
     def find_idempotency_record(self, key: str) -> IdempotencyRecord | None:
         with self.datastore.transaction(commit=False) as curs:

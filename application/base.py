@@ -6,12 +6,19 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable, Mapping, Sequence
+from copy import deepcopy
 from datetime import UTC
-from typing import Any, ClassVar, TypeVar, cast
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProjectorFunction,
+    Repository,
+)
+from eventsourcing.domain import Snapshot
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from application.context import CommandContext
 from application.ports import (
@@ -23,12 +30,14 @@ from application.ports import (
     PasswordHasher,
     SystemClock,
 )
+from application.profile_cache import ProfileCache, project_profile
 from domain.errors import DomainError, IdempotencyKeyReused, ProfileNotFound, VersionConflict
 from domain.events import Meta, ProfileEvent
 from domain.newsletter import DEFAULT_CATEGORIES
 from domain.profile import Profile
 
 T = TypeVar("T")
+SNAPSHOT_INTERVAL = 50
 
 
 def as_uuid(profile_id: UUID | str) -> UUID:
@@ -39,17 +48,39 @@ class ProfileEventStore(Application[UUID]):
     """The profiles' event store alone: what projections and auditors read."""
 
     name = "profiles"
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Profile: 50}
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Profile: SNAPSHOT_INTERVAL}
+    snapshotting_projectors: ClassVar[dict[type[Any], ProjectorFunction[Any, Any]]] = {
+        Profile: project_profile
+    }
 
     def get_profile(self, profile_id: UUID | str, version: int | None = None) -> Profile:
         try:
-            return cast(Profile, self.repository.get(as_uuid(profile_id), version=version))
+            return self.repository.get(
+                as_uuid(profile_id), version=version, projector_func=project_profile
+            )
         except (AggregateNotFoundError, ValueError):
             raise ProfileNotFound(profile_id) from None
 
 
+class _Unsettled(Exception):
+    """An outcome reached on a cached profile that no write confirmed as current."""
+
+    def __init__(self, refusal: Exception | None = None, *, touched: bool = False) -> None:
+        super().__init__()
+        self.refusal = refusal  # None: a command that changed nothing; run it again
+        self.touched = touched  # the profile took events that were not recorded
+
+
 class CommandApplication(ProfileEventStore):
-    """Runs commands against the profiles' event store, with versions and idempotency."""
+    """Runs commands against the profiles' event store, with versions and idempotency.
+
+    Commands work on cached profiles without re-reading the store first: a cached
+    profile may be stale if another process wrote since, but an event is recorded only at
+    the version after the one it was decided on (the store's unique key), so a write that
+    succeeds proves the decision was made on the current state. Any other outcome (a
+    refusal, nothing to change, a version conflict, a failed write) is checked against the
+    store and, if the profile had moved on, the command runs once more on the current state.
+    """
 
     name = "profiles"  # the same store as ProfileEventStore (PostgreSQL table prefix)
 
@@ -74,6 +105,16 @@ class CommandApplication(ProfileEventStore):
             msg = "The application recorder must also be an IdempotencyLedger."
             raise TypeError(msg)
         self.ledger: IdempotencyLedger = self.recorder
+        size = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        self._cache = ProfileCache(
+            int(size) if size else None,
+            load=lambda profile_id: ProfileEventStore.get_profile(self, profile_id),
+            new_events=lambda profile_id, version: self.events.get(profile_id, gt=version),
+        )
+
+    def construct_repository(self) -> Repository[UUID]:
+        """Without the library's cache: commands keep their own (see _command)."""
+        return Repository(event_store=self.events, snapshot_store=self.snapshots)
 
     def use_vault(self, vault: CardVault) -> None:
         """Plug in the card vault (it may live in this application's own datastore)."""
@@ -85,6 +126,24 @@ class CommandApplication(ProfileEventStore):
             msg = "No card vault configured."
             raise RuntimeError(msg)
         return self._vault
+
+    def get_profile(self, profile_id: UUID | str, version: int | None = None) -> Profile:
+        """A copy of the current profile (the cached one brought up to date), or as it was."""
+        if version is not None:
+            return super().get_profile(profile_id, version)
+        try:
+            profile_id = as_uuid(profile_id)
+        except ValueError:
+            raise ProfileNotFound(profile_id) from None
+        with self._cache.lock(profile_id):
+            cached = self._cache.get(profile_id)
+            if cached is None:
+                return super().get_profile(profile_id)
+            try:
+                return deepcopy(self._cache.fast_forward(cached))
+            except BaseException:
+                self._cache.evict(profile_id)
+                raise
 
     # The machinery every command shares
     def _command(
@@ -102,20 +161,55 @@ class CommandApplication(ProfileEventStore):
         fingerprint = self._fingerprint(name, profile_id, args)
         if (replayed := self._replay(ctx, fingerprint)) is not None:
             return replayed
-        profile = self.get_profile(profile_id)
+        with self._cache.lock(profile_id):
+            try:
+                profile, current = self._checkout(profile_id)  # a seam for tests
+                try:
+                    return self._attempt(profile, current, ctx, fingerprint, act)
+                except _Unsettled as unsettled:
+                    seen = profile.version
+                    if unsettled.touched:
+                        profile = self._cache.reload(profile_id)
+                    else:
+                        profile = self._cache.fast_forward(profile)
+                        if profile.version == seen and unsettled.refusal is not None:
+                            raise unsettled.refusal from None
+                    return self._attempt(profile, True, ctx, fingerprint, act)
+            except BaseException:
+                self._cache.evict(profile_id)  # never keep a profile a failed command touched
+                raise
+
+    def _attempt(
+        self,
+        profile: Profile,
+        current: bool,
+        ctx: CommandContext,
+        fingerprint: str,
+        act: Callable[[Profile, Meta], T],
+    ) -> CommandResult:
+        """One run of the command; `current`: the profile was just read from the store."""
         if ctx.expected_version is not None and profile.version != ctx.expected_version:
-            raise VersionConflict(ctx.expected_version, profile.version)
+            conflict = VersionConflict(ctx.expected_version, profile.version)
+            raise conflict if current else _Unsettled(conflict)
         try:
             outcome = act(profile, self._meta(ctx))
-        except DomainError:
-            if profile.pending_events and all(
-                isinstance(e, ProfileEvent) and e.recorded_when_refused
-                for e in profile.pending_events
+        except DomainError as refusal:
+            pending = profile.pending_events
+            if pending and all(
+                isinstance(e, ProfileEvent) and e.recorded_when_refused for e in pending
             ):
-                self._commit(profile, ctx, None)
+                self._commit(profile, ctx, None, current=current)
+            elif not current:
+                raise _Unsettled(refusal, touched=bool(pending)) from None
             raise
+        if not current and not profile.pending_events:
+            raise _Unsettled()
         return self._commit(
-            profile, ctx, fingerprint, contact_id=outcome if isinstance(outcome, str) else None
+            profile,
+            ctx,
+            fingerprint,
+            contact_id=outcome if isinstance(outcome, str) else None,
+            current=current,
         )
 
     def _commit(
@@ -124,6 +218,8 @@ class CommandApplication(ProfileEventStore):
         ctx: CommandContext,
         fingerprint: str | None,
         contact_id: str | None = None,
+        *,
+        current: bool = True,
     ) -> CommandResult:
         result = CommandResult(
             profile_id=str(profile.id),
@@ -139,12 +235,32 @@ class CommandApplication(ProfileEventStore):
         if not result.events and record is None:
             return result
         try:
-            self.save(profile, idempotency=record)
+            self._record_command(profile, record)
         except IntegrityError:
+            self._cache.evict(profile.id)  # it holds events that were not recorded
             if fingerprint and (replayed := self._replay(ctx, fingerprint)) is not None:
                 return replayed
+            if not current:
+                raise _Unsettled(touched=True) from None
             raise VersionConflict(ctx.expected_version, self._head(profile.id)) from None
+        self._cache.put(profile)
         return result
+
+    def _record_command(self, profile: Profile, record: IdempotencyRecord | None) -> None:
+        """Record the profile's new events, its idempotency record and, when one is due, its
+        snapshot: one transaction (one round trip on PostgreSQL)."""
+        events = profile.collect_events()
+        snapshot: StoredEvent | None = None
+        interval = self.snapshotting_intervals.get(Profile)
+        if self.snapshots is not None and interval and any(
+            e.originator_version % interval == 0 for e in events
+        ):
+            snapshot = self.mapper.to_stored_event(Snapshot.take(profile))
+        recordings = self.events.put(events, idempotency=record, snapshot=snapshot)
+        self._notify(recordings)
+
+    def _checkout(self, profile_id: UUID) -> tuple[Profile, bool]:
+        return self._cache.checkout(profile_id)
 
     def _head(self, profile_id: UUID) -> int | None:
         """The version of the last recorded event of a profile."""

@@ -46,7 +46,7 @@ def test_a_writer_that_loses_a_race_gets_409_without_if_match_and_412_with_it(
         ).status_code
         == 200
     )
-    monkeypatch.setattr(service, "get_profile", lambda *_args, **_kwargs: stale)
+    monkeypatch.setattr(service, "_checkout", lambda _id: (stale, True))  # read, then overtaken
     headers = {"If-Match": if_match} if if_match else {}
     lost = api.client.patch(
         f"/v1/profiles/{profile_id}/contact", json={"email": "l@example.com"}, headers=headers

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from uuid import uuid4
 
 import pytest
 
 from domain.errors import IdempotencyKeyReused, VersionConflict
+from domain.events import Meta
 from tests.support import ctx
 
 THREADS = 6
@@ -15,15 +17,22 @@ THREADS = 6
 
 def test_a_key_is_kept_only_when_its_events_are_recorded(service, profile_id, monkeypatch):
     key = f"atomic-{uuid4()}"
-    stale = service.get_profile(profile_id)
-    service.change_preferences(profile_id, {"pdf_invoices": True}, ctx())
+    other = service.get_profile(profile_id)  # another writer, a step ahead at each save
+    insert = service.recorder.insert_events
+
+    def racing_insert(events, **kwargs):
+        meta = Meta("customer:other", "c", None, datetime.now(UTC))
+        other.link_social("twitter", f"https://x.com/other{other.version}", meta)
+        insert([service.mapper.to_stored_event(e) for e in other.collect_events()])
+        return insert(events, **kwargs)
+
     with monkeypatch.context() as patch:
-        patch.setattr(service, "get_profile", lambda _id, version=None: stale)
+        patch.setattr(service.recorder, "insert_events", racing_insert)
         with pytest.raises(VersionConflict):
             service.change_preferences(profile_id, {"language": "en"}, ctx(idempotency_key=key))
     assert service.ledger.find_idempotency_record(key) is None
     result = service.change_preferences(profile_id, {"language": "en"}, ctx(idempotency_key=key))
-    assert result.version == 3
+    assert result.version == 4
     record = service.ledger.find_idempotency_record(key)
     assert record is not None and record.result == result
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 import pytest
 
+from adapters.bootstrap import build
 from domain.errors import VersionConflict
 from tests.support import ctx
 
@@ -14,7 +15,9 @@ THREADS = 8
 
 
 def race(service, profile_id: UUID, expected_version: int | None) -> list[object]:
-    """Start THREADS commands at once; each returns its CommandResult or its error."""
+    """Start THREADS commands at once; each returns its CommandResult or its error.
+    `service` may be a list: the threads take turns among them (processes of their own)."""
+    services = service if isinstance(service, list) else [service]
     barrier = threading.Barrier(THREADS)
     outcomes: list[object] = [None] * THREADS
 
@@ -22,7 +25,7 @@ def race(service, profile_id: UUID, expected_version: int | None) -> list[object
         context = ctx(f"customer:racer-{index}", expected_version=expected_version)
         barrier.wait()
         try:
-            outcomes[index] = service.add_contact(
+            outcomes[index] = services[index % len(services)].add_contact(
                 profile_id, {"name": f"Racer {index}", "email": f"r{index}@example.com"}, context
             )
         except Exception as error:
@@ -66,3 +69,24 @@ def test_writers_without_an_expected_version_win_or_get_version_conflict(service
     versions = [e.originator_version for e in service.events.get(profile_id)]
     assert versions == list(range(1, len(winners) + 2))
     assert sorted(w.version for w in winners) == versions[1:]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["postgres"])
+def test_of_writers_in_two_processes_at_one_expected_version_exactly_one_wins(
+    settings, clock, service, profile_id
+):
+    second = build(settings, clock=clock)
+    try:
+        services = [service, second.service]
+        for round_no in range(3):
+            version = services[round_no % 2].get_profile(profile_id).version
+            outcomes = race(services, profile_id, expected_version=version)
+            winners = [o for o in outcomes if not isinstance(o, Exception)]
+            assert len(winners) == 1 and winners[0].version == version + 1
+            assert all(isinstance(o, VersionConflict) for o in outcomes if o not in winners)
+        versions = [e.originator_version for e in service.events.get(profile_id)]
+        assert versions == list(range(1, 5))
+        assert len(second.service.get_profile(profile_id).contacts) == 3
+    finally:
+        second.close()

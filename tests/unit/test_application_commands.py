@@ -17,12 +17,17 @@ from domain.errors import (
     RuleViolation,
     VersionConflict,
 )
+from domain.events import Meta
 from tests.support import OTHER_STRONG_PASSWORD, STRONG_PASSWORD, ctx, registration
 
 
 @pytest.fixture
 def store() -> str:
     return "sqlite"
+
+
+def meta() -> Meta:
+    return Meta("customer:other", "c", None, SystemClock().now())
 
 
 def key() -> str:
@@ -67,12 +72,20 @@ def test_a_stale_expected_version_is_a_version_conflict_and_records_nothing(serv
 def test_a_concurrent_write_found_at_save_time_is_a_version_conflict(
     service, profile_id, monkeypatch
 ):
-    stale = service.get_profile(profile_id)
-    service.change_preferences(profile_id, {"language": "en"}, ctx())
-    monkeypatch.setattr(service, "get_profile", lambda _id, version=None: stale)
+    other = service.get_profile(profile_id)  # another writer, a step ahead at each save
+    insert = service.recorder.insert_events
+
+    def racing_insert(events, **kwargs):
+        other.link_social("twitter", f"https://x.com/other{other.version}", meta())
+        insert([service.mapper.to_stored_event(e) for e in other.collect_events()])
+        return insert(events, **kwargs)
+
+    monkeypatch.setattr(service.recorder, "insert_events", racing_insert)
     with pytest.raises(VersionConflict) as caught:
-        service.change_preferences(profile_id, {"pdf_invoices": True}, ctx())
-    assert (caught.value.expected, caught.value.actual) == (None, 2)
+        service.change_preferences(profile_id, {"language": "en"}, ctx())
+    # Once on the cached profile, once more on the one read again: then it gives up.
+    assert (caught.value.expected, caught.value.actual) == (None, 3)
+    assert count(service, profile_id) == 3
 
 
 def test_a_command_that_changes_nothing_succeeds_with_the_version_unchanged(service, profile_id):

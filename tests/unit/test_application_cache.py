@@ -1,0 +1,137 @@
+"""Cached profiles: commands skip re-reading the store, yet never act on a stale state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from uuid import UUID
+
+import pytest
+
+from adapters.bootstrap import build
+from application.service import ProfileService
+from domain.errors import RuleViolation, VersionConflict
+from tests.support import STRONG_PASSWORD, ctx
+
+
+@pytest.fixture
+def store() -> str:
+    return "sqlite"
+
+
+@pytest.fixture
+def other(settings, clock) -> Iterator[ProfileService]:
+    """Another process writing to the same store."""
+    built = build(settings, clock=clock)
+    yield built.service
+    built.close()
+
+
+def versions(service, profile_id: UUID) -> list[int]:
+    return [e.originator_version for e in service.events.get(profile_id)]
+
+
+def count_inserts(service, monkeypatch) -> list[int]:
+    calls: list[int] = []
+    insert = service.recorder.insert_events
+
+    def counted(events, **kwargs):
+        calls.append(len(events))
+        return insert(events, **kwargs)
+
+    monkeypatch.setattr(service.recorder, "insert_events", counted)
+    return calls
+
+
+def test_a_command_after_its_own_write_reads_nothing_from_the_store(
+    service, profile_id, monkeypatch
+):
+    service.change_preferences(profile_id, {"language": "en"}, ctx())
+    reads: list[UUID] = []
+    select = service.recorder.select_events
+    monkeypatch.setattr(
+        service.recorder, "select_events", lambda oid, **kw: reads.append(oid) or select(oid, **kw)
+    )
+    result = service.link_social(profile_id, "twitter", "https://x.com/marie", ctx())
+    assert (result.version, reads) == (3, [])
+
+
+def test_a_command_after_another_process_wrote_applies_to_the_current_state(
+    service, other, profile_id, monkeypatch
+):
+    service.change_preferences(profile_id, {"language": "en"}, ctx())
+    other.link_social(profile_id, "twitter", "https://x.com/marie", ctx())
+    inserts = count_inserts(service, monkeypatch)
+    result = service.change_preferences(profile_id, {"pdf_invoices": True}, ctx())
+    assert result.version == 4
+    assert inserts == [1, 1]  # refused at the stale version, then recorded at the current one
+    assert versions(service, profile_id) == [1, 2, 3, 4]
+    profile = service.get_profile(profile_id)
+    assert profile.social == {"twitter": "https://x.com/marie"}
+    assert profile.preferences["pdf_invoices"] is True
+
+
+def test_a_command_that_changes_nothing_answers_the_version_another_process_reached(
+    service, other, profile_id
+):
+    other.link_social(profile_id, "twitter", "https://x.com/marie", ctx())
+    result = service.change_preferences(profile_id, {"language": "fr"}, ctx())
+    assert (result.version, result.events) == (2, ())
+
+
+def test_a_refusal_is_judged_on_the_current_state(service, other, profile_id):
+    added = other.add_contact(profile_id, {"name": "Luc", "email": "luc@example.com"}, ctx())
+    assert added.contact_id is not None
+    result = service.remove_contact(profile_id, added.contact_id, ctx())
+    assert result.version == 3
+    with pytest.raises(RuleViolation) as caught:
+        service.remove_contact(profile_id, added.contact_id, ctx())
+    assert caught.value.code == "unknown_contact"
+
+
+def test_an_expected_version_is_compared_with_the_current_state(service, other, profile_id):
+    other.change_preferences(profile_id, {"language": "en"}, ctx())
+    result = service.change_preferences(profile_id, {"pdf_invoices": True}, ctx(expected_version=2))
+    assert result.version == 3
+    other.change_preferences(profile_id, {"language": "fr"}, ctx())
+    with pytest.raises(VersionConflict) as caught:
+        service.change_preferences(profile_id, {"pdf_invoices": False}, ctx(expected_version=3))
+    assert (caught.value.expected, caught.value.actual) == (3, 4)
+
+
+def test_a_query_sees_what_another_process_wrote(service, other, profile_id):
+    service.change_preferences(profile_id, {"language": "en"}, ctx())
+    other.link_social(profile_id, "twitter", "https://x.com/marie", ctx())
+    assert service.get_profile(profile_id).social == {"twitter": "https://x.com/marie"}
+
+
+def test_a_profile_read_by_a_query_is_a_copy_the_caller_may_change(service, profile_id):
+    copy = service.get_profile(profile_id)
+    copy.social["twitter"] = "https://x.com/not-recorded"
+    assert service.get_profile(profile_id).social == {}
+    assert service.link_social(profile_id, "twitter", "https://x.com/m", ctx()).version == 2
+
+
+def test_a_command_that_fails_after_changing_the_profile_leaves_no_trace(
+    service, profile_id, monkeypatch
+):
+    with monkeypatch.context() as patch:
+        patch.setattr(service.recorder, "insert_events", lambda *a, **k: 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            service.link_social(profile_id, "twitter", "https://x.com/lost", ctx())
+    assert service.get_profile(profile_id).social == {}
+    result = service.change_preferences(profile_id, {"language": "en"}, ctx())
+    assert result.version == 2
+    assert versions(service, profile_id) == [1, 2]
+
+
+def test_a_refused_password_change_is_recorded_and_the_next_command_follows_it(
+    service, other, profile_id
+):
+    other.change_preferences(profile_id, {"language": "en"}, ctx())
+    change = {"current_password": "wrong password 123", "new_password": STRONG_PASSWORD + "!"}
+    with pytest.raises(RuleViolation) as caught:
+        service.change_password(profile_id, change, ctx())
+    assert caught.value.code == "wrong_password"
+    assert versions(service, profile_id) == [1, 2, 3]
+    assert service.change_preferences(profile_id, {"pdf_invoices": True}, ctx()).version == 4
+    assert len(service.get_profile(profile_id).rejected_attempts) == 1
