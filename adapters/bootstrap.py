@@ -43,7 +43,13 @@ class Container:
         self.service.close()
 
 
-def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Container:
+def build(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    several_servers: bool = False,
+) -> Container:
+    """`several_servers`: one of several server processes writing the same store."""
     settings = settings or Settings()
     env = settings.eventsourcing_env()
     master = vault_master_key(settings)
@@ -58,6 +64,7 @@ def build(settings: Settings | None = None, *, clock: Clock | None = None) -> Co
         clock=clock,
         newsletter_categories=settings.newsletter_categories,
         accepted_card_brands=settings.accepted_card_brands,
+        read_before_write=several_servers,
     )
     sql = SqlRunner(service.factory.datastore)  # type: ignore[attr-defined]
     service.use_vault(SqlCardVault(sql, master))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -76,6 +77,15 @@ def serve(
             help="Run the projections in this process (default: yes with SQLite only).",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes (default: one per CPU, at most 4, with PostgreSQL; else 1). "
+            "Above 1 the projections must run elsewhere.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (with SQLite, the projections run in-process too)."""
     import uvicorn
@@ -86,6 +96,14 @@ def serve(
 
     settings = load_settings()
     configure_logging(settings.log_format)
+    in_process = projections if projections is not None else not settings.is_postgres
+    processes = workers or (min(os.cpu_count() or 1, 4) if settings.is_postgres else 1)
+    if in_process and processes > 1:
+        fail("--workers above 1 needs the projections out of process (--no-projections)")
+    options: dict[str, Any] = {
+        "host": host, "port": port, "log_config": None, "access_log": False,
+        "server_header": False, "timeout_graceful_shutdown": 5,
+    }
     with open_container(settings) as container:
         tokens = TokenStore(container.sql)
         if tokens.count() == 0:
@@ -95,30 +113,26 @@ def serve(
                 "(shown this once only):"
             )
             typer.echo(token)
-        read_side = ReadSide(container)
-        in_process = projections if projections is not None else not settings.is_postgres
-        if in_process:
-            read_side.start()
-        try:
-            get_logger("profile_service").info(
-                "starting",
-                host=host,
-                port=port,
-                projections_in_process=in_process,
-                store="postgresql" if settings.is_postgres else "sqlite",
-            )
-            uvicorn.run(
-                create_app(container, read_side, tokens=tokens),
-                host=host,
-                port=port,
-                log_config=None,
-                access_log=False,
-                server_header=False,
-                timeout_graceful_shutdown=5,
-            )
-        finally:
+        get_logger("profile_service").info(
+            "starting",
+            host=host,
+            port=port,
+            projections_in_process=in_process,
+            store="postgresql" if settings.is_postgres else "sqlite",
+            workers=processes,
+        )
+        if processes == 1:
+            read_side = ReadSide(container)
             if in_process:
-                read_side.stop()
+                read_side.start()
+            try:
+                uvicorn.run(create_app(container, read_side, tokens=tokens), **options)
+            finally:
+                if in_process:
+                    read_side.stop()
+            return
+    # Each process builds its own container and app (adapters.http.app:worker_app).
+    uvicorn.run("adapters.http.app:worker_app", factory=True, workers=processes, **options)
 
 
 @tokens_app.command("create")

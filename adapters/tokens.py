@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from threading import Lock
 
 from adapters.sql import SqlRunner
 
@@ -45,12 +48,46 @@ def check_scopes(scopes: Iterable[str]) -> frozenset[str]:
     return chosen
 
 
+class VerifiedTokens:
+    """Tokens found in the store lately, by hash (never the token itself): at most `size`,
+    each for `ttl` seconds. Unknown tokens are not remembered, so a new token works at once
+    and random guesses cannot crowd out the known ones."""
+
+    def __init__(
+        self, size: int = 1024, ttl: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._entries: OrderedDict[str, tuple[float, Token]] = OrderedDict()
+        self._size = size
+        self._ttl = ttl
+        self._clock = clock
+        self._lock = Lock()
+
+    def get(self, digest: str) -> Token | None:
+        with self._lock:
+            entry = self._entries.get(digest)
+            if entry is None:
+                return None
+            if entry[0] <= self._clock():
+                del self._entries[digest]
+                return None
+            self._entries.move_to_end(digest)
+            return entry[1]
+
+    def put(self, digest: str, token: Token) -> None:
+        with self._lock:
+            self._entries[digest] = (self._clock() + self._ttl, token)
+            self._entries.move_to_end(digest)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
 class TokenStore:
     table = "api_tokens"
 
-    def __init__(self, sql: SqlRunner) -> None:
+    def __init__(self, sql: SqlRunner, verified: VerifiedTokens | None = None) -> None:
         self._sql = sql
         self._ready = False
+        self.verified = verified or VerifiedTokens()
 
     def setup(self) -> None:
         if self._ready:
@@ -83,16 +120,25 @@ class TokenStore:
         )
         return token
 
+    def recently_verified(self, token: str) -> Token | None:
+        """The token if the store knew it within the last minute: no database read."""
+        return self.verified.get(token_hash(token)) if _TOKEN.match(token) else None
+
     def authenticate(self, token: str) -> Token | None:
         if not _TOKEN.match(token):
             return None
+        digest = token_hash(token)
+        if (known := self.verified.get(digest)) is not None:
+            return known
         self.setup()
         row = self._sql.fetchone(
-            f"SELECT name, scopes FROM {self.table} WHERE token_hash = ?", (token_hash(token),)
+            f"SELECT name, scopes FROM {self.table} WHERE token_hash = ?", (digest,)
         )
         if row is None:
             return None
-        return Token(name=str(row["name"]), scopes=frozenset(str(row["scopes"]).split()))
+        found = Token(name=str(row["name"]), scopes=frozenset(str(row["scopes"]).split()))
+        self.verified.put(digest, found)
+        return found
 
     def count(self) -> int:
         self.setup()

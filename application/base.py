@@ -37,7 +37,10 @@ from domain.newsletter import DEFAULT_CATEGORIES
 from domain.profile import Profile
 
 T = TypeVar("T")
-SNAPSHOT_INTERVAL = 50
+# A snapshot every 8 events: loading a profile then replays at most 7 events after its
+# snapshot (each costs about a tenth of a 1-event load on SQLite). Snapshots are written in
+# the command's own statement; they add about 40% to the stored bytes.
+SNAPSHOT_INTERVAL = 8
 
 
 def as_uuid(profile_id: UUID | str) -> UUID:
@@ -93,8 +96,12 @@ class CommandApplication(ProfileEventStore):
         clock: Clock | None = None,
         newsletter_categories: Sequence[str] = DEFAULT_CATEGORIES,
         accepted_card_brands: Sequence[str] = ("visa", "mastercard", "amex"),
+        read_before_write: bool = False,
     ) -> None:
+        """`read_before_write`: bring a cached profile up to date before each command (one
+        read), for when other processes often write the same profiles (several servers)."""
         super().__init__(env)
+        self._read_before_write = read_before_write
         self.hasher = hasher
         self._vault: CardVault | None = None
         self.clock = clock or SystemClock()
@@ -158,7 +165,7 @@ class CommandApplication(ProfileEventStore):
             profile_id = as_uuid(profile_id)  # one spelling of the id for the fingerprint
         except ValueError:
             raise ProfileNotFound(profile_id) from None
-        fingerprint = self._fingerprint(name, profile_id, args)
+        fingerprint = self._fingerprint(name, profile_id, args) if ctx.idempotency_key else ""
         if (replayed := self._replay(ctx, fingerprint)) is not None:
             return replayed
         with self._cache.lock(profile_id):
@@ -260,7 +267,10 @@ class CommandApplication(ProfileEventStore):
         self._notify(recordings)
 
     def _checkout(self, profile_id: UUID) -> tuple[Profile, bool]:
-        return self._cache.checkout(profile_id)
+        profile, current = self._cache.checkout(profile_id)
+        if self._read_before_write and not current:
+            return self._cache.fast_forward(profile), True
+        return profile, current
 
     def _head(self, profile_id: UUID) -> int | None:
         """The version of the last recorded event of a profile."""

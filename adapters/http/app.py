@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
 from fastapi import FastAPI
 from starlette.routing import Route
 
-from adapters.bootstrap import Container
+from adapters.bootstrap import Container, build
 from adapters.http import openapi, problems
 from adapters.http.deps import ReadModel
 from adapters.http.middleware import RequestMiddleware
@@ -29,9 +33,22 @@ def create_app(
     *,
     tokens: TokenStore,
     max_body_bytes: int = MAX_BODY_BYTES,
+    on_shutdown: Callable[[], None] | None = None,
 ) -> FastAPI:
     """The HTTP API over a built container and a read side (started or not by the caller)."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # `def` endpoints run in worker threads: as many as database connections, so no
+        # thread waits for one (and fewer threads contend for the GIL).
+        threads = anyio.to_thread.current_default_thread_limiter()
+        threads.total_tokens = container.settings.postgres_pool_size
+        yield
+        if on_shutdown is not None:
+            on_shutdown()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Customer profile service",
         version="1",
         description=DESCRIPTION,
@@ -55,3 +72,18 @@ def create_app(
         RequestMiddleware, tokens=tokens, max_body_bytes=max_body_bytes, routes=app.state.routes
     )
     return app
+
+
+def worker_app() -> FastAPI:
+    """One of `serve --workers N` processes: its own container, from the environment."""
+    from adapters.logging import configure_logging
+    from adapters.readside import ReadSide
+    from adapters.settings import Settings
+
+    settings = Settings()
+    configure_logging(settings.log_format)
+    container = build(settings, several_servers=True)
+    return create_app(
+        container, ReadSide(container), tokens=TokenStore(container.sql),
+        on_shutdown=container.close,
+    )

@@ -103,7 +103,10 @@ class RequestMiddleware:
         scheme, _, credentials = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not credentials.strip():
             raise unauthorized()
-        token = await anyio.to_thread.run_sync(self.tokens.authenticate, credentials.strip())
+        credentials = credentials.strip()
+        token = self.tokens.recently_verified(credentials) or await anyio.to_thread.run_sync(
+            self.tokens.authenticate, credentials
+        )
         if token is None:
             raise unauthorized("The bearer token is unknown.")
         return token

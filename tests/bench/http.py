@@ -99,12 +99,12 @@ class Server:
         raise TimeoutError("the server did not answer /healthz")
 
     def peak_rss_mib(self) -> float:
-        """VmHWM: the process's peak resident set size so far."""
-        with open(f"/proc/{self.process.pid}/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-        raise RuntimeError("VmHWM not found")
+        """VmHWM, the peak resident set size, of the server and of its worker processes."""
+        pids = [self.process.pid, *_children(self.process.pid)]
+        return sum(_peak_rss_kib(pid) for pid in pids) / 1024
+
+    def processes(self) -> int:
+        return 1 + len(_children(self.process.pid))
 
     def stop(self) -> None:
         self.process.terminate()
@@ -114,6 +114,22 @@ class Server:
             self.process.kill()
             self.process.wait()
         self._log.close()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as children:
+            return [int(child) for child in children.read().split()]
+    except OSError:
+        return []
+
+
+def _peak_rss_kib(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    raise RuntimeError("VmHWM not found")
 
 
 def check_command(url: str, token: str, profile_id: UUID) -> None:

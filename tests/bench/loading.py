@@ -51,15 +51,12 @@ def load_ms(store: ProfileEventStore, profile_id: UUID, repeat: int) -> float:
 
 
 def long_history_load(service: ProfileService, env: dict[str, str], events: int,
-                      repeat: int = 30, snapshot_at: int | None = None) -> tuple[float, float]:
-    """(ms for a profile with `events` events, ms for a 1-event profile); snapshots as set,
-    plus one at `snapshot_at` if given (what a shorter snapshotting interval would leave)."""
+                      repeat: int = 30) -> tuple[float, float]:
+    """(ms for a profile with `events` events, ms for a 1-event profile); snapshots as set."""
     short = UUID(service.register(sample_registration(1), bench_ctx()).profile_id)
     long = UUID(service.register(sample_registration(2), bench_ctx()).profile_id)
     if grow_history(service, long, events) != events:
         raise RuntimeError(f"the long history does not have {events} events")
-    if snapshot_at is not None:
-        service.take_snapshot(long, version=snapshot_at)
     cold = ProfileEventStore({**env, "AGGREGATE_CACHE_MAXSIZE": ""})
     try:
         load_ms(cold, long, 3)

@@ -10,7 +10,7 @@ import pytest
 from adapters.bootstrap import build
 from application.service import ProfileService
 from domain.errors import RuleViolation, VersionConflict
-from tests.support import STRONG_PASSWORD, ctx
+from tests.support import STRONG_PASSWORD, ctx, registration
 
 
 @pytest.fixture
@@ -135,3 +135,18 @@ def test_a_refused_password_change_is_recorded_and_the_next_command_follows_it(
     assert versions(service, profile_id) == [1, 2, 3]
     assert service.change_preferences(profile_id, {"pdf_invoices": True}, ctx()).version == 4
     assert len(service.get_profile(profile_id).rejected_attempts) == 1
+
+
+def test_one_of_several_servers_reads_before_it_writes(settings, clock, other, monkeypatch):
+    server = build(settings, clock=clock, several_servers=True)
+    try:
+        service = server.service
+        profile_id = UUID(service.register(registration(), ctx()).profile_id)
+        service.change_preferences(profile_id, {"language": "en"}, ctx())
+        other.link_social(profile_id, "twitter", "https://x.com/marie", ctx())
+        inserts = count_inserts(service, monkeypatch)
+        result = service.change_preferences(profile_id, {"pdf_invoices": True}, ctx())
+        assert result.version == 4
+        assert inserts == [1]  # brought up to date first: no refused write
+    finally:
+        server.close()
