@@ -24,6 +24,8 @@ APPLICATION = ProfileEventStore.name
 # shares the event store's, whose writer lock queues its commits with the commands' politely.
 RUNNER_ENV = {"POSTGRES_POOL_SIZE": "3", "POSTGRES_MAX_OVERFLOW": "2", "CREATE_TABLE": "n"}
 BATCH = 500  # events at most per transaction; fewer when fewer are waiting
+REMEMBERED = 2000  # profiles per view whose states the runner keeps between batches
+LINGER = 0.02  # seconds to wait after a batch of several events, before the next one
 CHECK_EVERY = 0.5
 FIRST_RETRY = 1.0
 LAST_RETRY = 30.0
@@ -80,12 +82,14 @@ class Runners:
         classes: Mapping[str, type[SqlView]],
         on_commit: Callable[[], None],
         batch: int = BATCH,
+        linger: float = LINGER,
     ) -> None:
         self.container = container
         self.specs = specs
         self.classes = classes
         self.on_commit = on_commit
         self.batch = batch
+        self.linger = linger
         self._slots: dict[str, _Slot] = {}
         self._lock = threading.RLock()
         self._applying = threading.Lock()
@@ -108,6 +112,7 @@ class Runners:
             for name in names:
                 if name not in self._slots:
                     view = self.classes[name](datastore=self._source.datastore)
+                    view.remember(REMEMBERED)
                     projection = self.specs[name].projection(view=view)
                     self._slots[name] = _Slot(Member(name, view, projection))
             if self._slots and self._thread is None:
@@ -157,6 +162,8 @@ class Runners:
                 if notifications:
                     events = decode(source.mapper, APPLICATION, notifications)
                     self._apply(source, slots, events)
+                    if 1 < len(notifications) < self.batch:  # busy: let the next batch grow
+                        self._stopped.wait(self.linger)
                     continue
             except Exception as error:
                 self._failed([slot.member.name for slot in slots], error)

@@ -10,7 +10,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
-from adapters.views_base import Batch, Rows, SqlView, canonical_id, epoch_us
+from adapters.views_base import SqlView
+from adapters.views_rows import Batch, Rows, canonical_id, epoch_us
 from projections.ports import (
     AuditRecorder,
     Entry,

@@ -11,7 +11,8 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 
 from adapters.views_audit import SqlAuditView
-from adapters.views_base import Batch, Rows, SqlView, canonical_id
+from adapters.views_base import SqlView
+from adapters.views_rows import Batch, Rows, canonical_id
 from projections.ports import (
     AudienceChange,
     AudienceRecorder,
@@ -35,6 +36,15 @@ class _Audience:
     unsubscribed_at: str | None
     categories: dict[str, str] = field(default_factory=dict)  # category -> consent (JSON)
     stored: dict[str, str] = field(default_factory=dict)
+
+    def copy(self, stored: dict[str, str]) -> _Audience:
+        return _Audience(
+            self.version,
+            self.domain_suggestions,
+            self.unsubscribed_at,
+            dict(self.categories),
+            dict(stored),
+        )
 
 
 class SqlProfileView(SqlView, ProfileViewRecorder):
@@ -110,6 +120,12 @@ class SqlAudienceView(SqlView, AudienceRecorder):
             if state is not None:
                 state.categories[row["category"]] = state.stored[row["category"]] = row["consent"]
         return states
+
+    def _fresh(self, state: _Audience | None) -> _Audience | None:
+        return None if state is None else state.copy(stored=state.stored)
+
+    def _stored(self, state: _Audience | None) -> _Audience | None:
+        return None if state is None else state.copy(stored=state.categories)
 
     def _save(self, batch: Batch) -> None:
         states: list[tuple[str, _Audience]] = [(key, batch.states[key]) for key in batch.dirty]

@@ -197,44 +197,57 @@ def _unsubscribed(event: ev.NewsletterUnsubscribed, record: Record | None) -> Re
 
 def flatten(record: Record | None) -> dict[str, Any]:
     """A record as `field -> value`, the field names of domain.md (`address.city`)."""
-    if record is None:
-        return {}
     flat: dict[str, Any] = {}
-    for name, value in record.items():
-        if name in _NOT_DIFFED:
-            continue
-        if name == "contacts":
-            for contact in value[1:]:
-                flat[f"contacts.{contact['contact_id']}"] = {
-                    k: v for k, v in contact.items() if k != "contact_id"
-                }
-        elif name == "card":
-            flat["card"] = card_text(value)
-        elif name == "newsletters":
-            flat["newsletters.categories"] = value["categories"]
-            for category, consent in value["consents"].items():
-                flat[f"newsletters.consents.{category}"] = consent
-            flat["newsletters.unsubscribed_at"] = value["unsubscribed_at"]
-        elif isinstance(value, dict):
-            flat.update({f"{name}.{key}": item for key, item in value.items()})
-        else:
-            flat[name] = value
+    for name, value in (record or {}).items():
+        if name not in _NOT_DIFFED:
+            flat.update(_flatten_part(name, value))
     return flat
 
 
+def _flatten_part(name: str, value: Any) -> dict[str, Any]:  # noqa: ANN401
+    if name == "contacts":
+        return {
+            f"contacts.{contact['contact_id']}": {
+                k: v for k, v in contact.items() if k != "contact_id"
+            }
+            for contact in value[1:]
+        }
+    if name == "card":
+        return {"card": card_text(value)}
+    if name == "newsletters":
+        return {
+            "newsletters.categories": value["categories"],
+            **{f"newsletters.consents.{c}": consent for c, consent in value["consents"].items()},
+            "newsletters.unsubscribed_at": value["unsubscribed_at"],
+        }
+    if isinstance(value, dict):
+        return {f"{name}.{key}": item for key, item in value.items()}
+    return {name: value}
+
+
 def changes(event: object, before: Record | None, after: Record) -> list[dict[str, Any]]:
-    """The field-level changes an event made: `{field, before, after}`, secrets masked."""
+    """The field-level changes an event made: `{field, before, after}`, secrets masked
+    (those of `flatten(after)` first, then those gone from `flatten(before)`)."""
     if isinstance(event, ev.PasswordChanged):
         return [{"field": "password", "before": None, "after": "changed"}]
     if isinstance(event, ev.PasswordChangeRejected):
         return [{"field": "password", "before": None, "after": "rejected"}]
-    old, new = flatten(before), flatten(after)
-    fields = [*new, *(name for name in old if name not in new)]
-    return [
-        {"field": name, "before": old.get(name), "after": new.get(name)}
-        for name in fields
-        if old.get(name) != new.get(name) and not (_empty(old.get(name)) and _empty(new.get(name)))
-    ]
+    old_record = before or {}
+    kept, gone = [], []
+    for name in [*after, *(name for name in old_record if name not in after)]:
+        if name in _NOT_DIFFED or (name in old_record and old_record[name] is after.get(name)):
+            continue  # a part the event did not replace (evolve copies only what changes)
+        old = _flatten_part(name, old_record[name]) if name in old_record else {}
+        new = _flatten_part(name, after[name]) if name in after else {}
+        kept += [_change(field, old.get(field), value) for field, value in new.items()]
+        gone += [_change(field, value, None) for field, value in old.items() if field not in new]
+    return [change for change in (*kept, *gone) if change is not None]
+
+
+def _change(field: str, before: object, after: object) -> dict[str, Any] | None:
+    if before == after or (_empty(before) and _empty(after)):
+        return None
+    return {"field": field, "before": before, "after": after}
 
 
 def _empty(value: object) -> bool:

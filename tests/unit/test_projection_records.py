@@ -168,7 +168,7 @@ def test_card_text_is_brand_last4_expiry_and_holder():
     assert card_text(None) is None
 
 
-def test_evolving_never_changes_the_record_it_was_given():
+def test_evolving_never_changes_the_record_it_was_given_and_diffs_alike_when_shared():
     consent = {"channel": "portal", "text_version": "v1", "language": "fr", "at": "t", "actor": "a"}
     contact = {"name": "Ann", "email": "a@example.com", "phone": None, "roles": ["billing"]}
     story = [
@@ -193,6 +193,7 @@ def test_evolving_never_changes_the_record_it_was_given():
         after = evolve(step, record)
         assert record == before, type(step).__name__
         assert after["version"] == step.originator_version
+        assert changes(step, record, after) == changes(step, before, deepcopy(after))
         record = after
     assert record["first_name"] == "Maria" and record["social"] == {}
     assert record["newsletters"]["categories"] == [] and record["card"] is None
