@@ -130,19 +130,35 @@ def _as_one_row(
             snapshot.state)
 
 
-# The body of both recording functions: {source} yields the rows to insert, {first} the
-# first new version of each profile; {snapshot} is the due snapshot's row, if any.
+# The body of both recording functions; the parts in capitals differ between the two.
 _RECORD_BODY = (
     "IF ikey IS NOT NULL THEN INSERT INTO {keys} (key, fingerprint, result, created_at) "
-    "VALUES (ikey, ifingerprint, iresult, iat); END IF; "
-    "INSERT INTO {snapshots} (originator_id, originator_version, topic, state) {snapshot}; "
-    "IF EXISTS (SELECT FROM ({first}) AS f WHERE f.v > 1 AND NOT EXISTS (SELECT FROM {table} "
-    "AS t WHERE t.originator_id = f.originator_id AND t.originator_version = f.v - 1)) THEN "
+    "VALUES (ikey, ifingerprint, iresult, iat); END IF; SNAPSHOT "
+    "IF FOLLOWS_NOT THEN "
     "RAISE unique_violation USING MESSAGE = 'an event does not follow the last one'; END IF; "
-    "IF EXISTS ({source}) THEN LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {channel}; "
+    "IF ANY_EVENT THEN LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {channel}; "
     "RETURN QUERY INSERT INTO {table} (originator_id, originator_version, topic, state) "
-    "{source} RETURNING notification_id; END IF;"
+    "EVENTS RETURNING notification_id; END IF;"
 )
+_ONE = {  # one event (or none) and its snapshot, as plain parameters
+    "SNAPSHOT": "IF sstate IS NOT NULL THEN INSERT INTO {snapshots} "
+    "(originator_id, originator_version, topic, state) VALUES (oid, v, stopic, sstate); END IF;",
+    "FOLLOWS_NOT": "v > 1 AND NOT EXISTS (SELECT FROM {table} "
+    "WHERE originator_id = oid AND originator_version = v - 1)",
+    "ANY_EVENT": "oid IS NOT NULL",
+    "EVENTS": "VALUES (oid, v, etopic, estate)",
+}
+_ROWS = "SELECT originator_id, originator_version, topic, state FROM unnest({})"
+_MANY = {  # arrays of events and snapshots, of any profiles
+    "SNAPSHOT": "INSERT INTO {snapshots} (originator_id, originator_version, topic, state) "
+    + _ROWS.format("snapshots") + ";",
+    "FOLLOWS_NOT": "EXISTS (SELECT FROM (SELECT originator_id, min(originator_version) AS v "
+    "FROM unnest(events) GROUP BY originator_id) AS f WHERE f.v > 1 AND NOT EXISTS (SELECT "
+    "FROM {table} AS t WHERE t.originator_id = f.originator_id AND t.originator_version = "
+    "f.v - 1))",
+    "ANY_EVENT": "cardinality(events) > 0",
+    "EVENTS": _ROWS.format("events"),
+}
 _KEY_PARAMS = "ikey text, ifingerprint text, iresult text, iat timestamptz"
 
 
@@ -173,32 +189,26 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
             one,
             SQL("oid {}, v bigint, etopic text, estate bytea, stopic text, sstate bytea, ")
             .format(SQL(self.datastore.originator_id_type)),
-            snapshot="SELECT oid, v, stopic, sstate WHERE sstate IS NOT NULL",
-            first="SELECT oid AS originator_id, v WHERE oid IS NOT NULL",
-            source="SELECT oid, v, etopic, estate WHERE oid IS NOT NULL",
+            _ONE,
         ))
-        rows = "SELECT originator_id, originator_version, topic, state FROM unnest({})"
         self.sql_create_statements.append(self._function(
-            many,
-            SQL("events {}[], snapshots {}[], ").format(event, event),
-            snapshot=rows.format("snapshots"),
-            first="SELECT originator_id, min(originator_version) AS v FROM unnest(events) "
-            "GROUP BY originator_id",
-            source=rows.format("events"),
+            many, SQL("events {}[], snapshots {}[], ").format(event, event), _MANY
         ))
         self.record_one = SQL("SELECT n FROM {}(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) AS n")\
             .format(one)
         self.record_many = SQL("SELECT n FROM {}(%s, %s, %s, %s, %s, %s) AS n").format(many)
 
-    def _function(self, name: Identifier, params: Composed, **parts: str) -> Composed:
+    def _function(self, name: Identifier, params: Composed, parts: dict[str, str]) -> Composed:
         schema = self.datastore.schema
+        body = _RECORD_BODY
+        for part, text in parts.items():
+            body = body.replace(part, text)
         return SQL(
             "CREATE OR REPLACE FUNCTION {name}({params}{keys}) RETURNS SETOF bigint "
             "LANGUAGE plpgsql SET lock_timeout = '{timeout}s' AS $BODY$ BEGIN {body} END; $BODY$"
         ).format(
             name=name, params=params, keys=SQL(_KEY_PARAMS), timeout=self.datastore.lock_timeout,
-            body=SQL(_RECORD_BODY).format(
-                **{part: SQL(text) for part, text in parts.items()},
+            body=SQL(body).format(
                 keys=self.idempotency_table,
                 snapshots=Identifier(schema, snapshots_table(self.events_table_name)),
                 table=Identifier(schema, self.events_table_name),
