@@ -23,7 +23,7 @@ from domain.errors import ProfileNotFound
 from domain.newsletter import Decision, may_send
 from projections.profiles import AudienceProjection, AuditProjection, ProfileViewProjection
 
-PAGE = 2000  # events replayed per transaction when rebuilding
+PAGE = 5000  # events replayed per transaction when rebuilding
 POLL = 0.05
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("profile_view", ProfileViewProjection, SQLiteProfileView, PostgresProfileView),

@@ -23,7 +23,7 @@ APPLICATION = ProfileEventStore.name
 # On PostgreSQL the runner has a pool of its own (a LISTEN, a reader, a writer); on SQLite it
 # shares the event store's, whose writer lock queues its commits with the commands' politely.
 RUNNER_ENV = {"POSTGRES_POOL_SIZE": "3", "POSTGRES_MAX_OVERFLOW": "2", "CREATE_TABLE": "n"}
-BATCH = 500  # events at most per transaction; fewer when fewer are waiting
+BATCH = 2000  # events at most per transaction; fewer when fewer are waiting
 REMEMBERED = 2000  # profiles per view whose states the runner keeps between batches
 LINGER = 0.02  # seconds to wait after a batch of several events, before the next one
 CHECK_EVERY = 0.5
