@@ -102,6 +102,7 @@ class Wakeup:
         elif isinstance(recorder, SQLiteApplicationRecorder):
             self._key = database_key(recorder.datastore.pool.db_name)
             WAKERS.add(self._key, self.event)
+            self.event.set()  # events recorded before we listened
 
     def clear(self) -> None:
         self.event.clear()

@@ -16,7 +16,11 @@ Entry = dict[str, Any]
 
 
 class ViewRecorder(TrackingRecorder):
-    """A view that records, in each write's transaction, the position it has reached."""
+    """A view that records, in each write's transaction, the position it has reached.
+
+    Writes may be grouped: the events of a batch are applied in one transaction, each
+    profile's state read and written once, the position recorded once for the last event;
+    an event at or before the recorded position is ignored."""
 
     @abstractmethod
     def profile_version(self, profile_id: UUID | str) -> int | None:
@@ -38,8 +42,8 @@ class ProfileViewRecorder(ViewRecorder):
     def evolve(
         self, profile_id: str, change: Callable[[Record | None], Record | None], tracking: Tracking
     ) -> None:
-        """In one transaction: record `tracking`, then store `change(current record)` unless
-        it is None."""
+        """In one transaction (the batch's, if one is open): record `tracking`, then store
+        `change(current record)` unless it is None."""
 
     @abstractmethod
     def get(self, profile_id: UUID | str) -> Record | None:
@@ -56,8 +60,8 @@ class AuditRecorder(ViewRecorder):
         step: Callable[[Record | None], tuple[Record, Entry] | None],
         tracking: Tracking,
     ) -> None:
-        """In one transaction: record `tracking`; `step(last record)` gives the new one and
-        the entry to append, or None for nothing."""
+        """In one transaction (the batch's, if one is open): record `tracking`;
+        `step(last record)` gives the new one and the entry to append, or None for nothing."""
 
     @abstractmethod
     def entries(
@@ -124,8 +128,8 @@ class AudienceRecorder(ViewRecorder):
 
     @abstractmethod
     def record(self, change: AudienceChange, tracking: Tracking) -> None:
-        """In one transaction: record `tracking` and apply `change` (ignored for a profile
-        this view has not seen registered)."""
+        """In one transaction (the batch's, if one is open): record `tracking` and apply
+        `change` (ignored for a profile this view has not seen registered)."""
 
     @abstractmethod
     def subscribers(self, category: str, after: str | None = None, limit: int = 100) -> list[str]:
