@@ -24,7 +24,7 @@ APPLICATION = ProfileEventStore.name
 # shares the event store's, whose writer lock queues its commits with the commands' politely.
 RUNNER_ENV = {"POSTGRES_POOL_SIZE": "3", "POSTGRES_MAX_OVERFLOW": "2", "CREATE_TABLE": "n"}
 BATCH = 2000  # events at most per transaction; fewer when fewer are waiting
-REMEMBERED = 2000  # profiles per view whose states the runner keeps between batches
+REMEMBERED = 1000  # profiles per view whose states the runner keeps between batches
 LINGER = 0.02  # seconds to wait after a batch of several events, before the next one
 CHECK_EVERY = 0.5
 FIRST_RETRY = 1.0
@@ -103,7 +103,8 @@ class Runners:
 
     def errors(self) -> dict[str, str]:
         """The last error of each view whose runner failed (until it runs again)."""
-        return {name: slot.error for name, slot in self._slots.items() if slot.error}
+        with self._lock:
+            return {name: slot.error for name, slot in self._slots.items() if slot.error}
 
     def start(self, names: tuple[str, ...]) -> None:
         with self._lock:
@@ -149,26 +150,33 @@ class Runners:
     # The runner's thread
     def _run(self, source: _Source) -> None:
         while not self._stopped.is_set():
-            slots = self._ready()
-            if not slots:
-                self._stopped.wait(CHECK_EVERY)
-                continue
-            source.wakeup.clear()
-            start = min(slot.position or 0 for slot in slots)
             try:
-                notifications = source.recorder.select_notifications(
-                    start=start, limit=self.batch, inclusive_of_start=False
-                )
-                if notifications:
-                    events = decode(source.mapper, APPLICATION, notifications)
-                    self._apply(source, slots, events)
-                    if 1 < len(notifications) < self.batch:  # busy: let the next batch grow
-                        self._stopped.wait(self.linger)
-                    continue
-            except Exception as error:
-                self._failed([slot.member.name for slot in slots], error)
-                continue
+                self._step(source)
+            except Exception as error:  # the thread must go on: say so, and try again later
+                log.error("projections_runner_failed", error=f"{type(error).__name__}: {error}")
+                self._stopped.wait(CHECK_EVERY)
+
+    def _step(self, source: _Source) -> None:
+        """Apply the events waiting now (up to a batch), else wait for some."""
+        slots = self._ready()
+        if not slots:
+            self._stopped.wait(CHECK_EVERY)
+            return
+        source.wakeup.clear()
+        start = min(slot.position or 0 for slot in slots)
+        try:
+            notifications = source.recorder.select_notifications(
+                start=start, limit=self.batch, inclusive_of_start=False
+            )
+            if notifications:
+                self._apply(source, slots, decode(source.mapper, APPLICATION, notifications))
+        except Exception as error:
+            self._failed([slot.member.name for slot in slots], error)
+            return
+        if not notifications:
             source.wakeup.wait()
+        elif 1 < len(notifications) < self.batch:  # busy: let the next batch grow a little
+            self._stopped.wait(self.linger)
 
     def _ready(self) -> list[_Slot]:
         """The views to run now, their positions read again after a failure."""
