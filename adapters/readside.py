@@ -54,6 +54,7 @@ class ReadSide:
             for spec in VIEWS
         }
         self._changed = threading.Condition()
+        self._commits = 0  # views' commits so far: a waiter misses none made after it looked
         self._readers: dict[str, SqlView] = {}
         for name, view_class in self._classes.items():
             view = view_class(datastore=datastore)
@@ -77,6 +78,7 @@ class ReadSide:
 
     def _notify(self) -> None:
         with self._changed:
+            self._commits += 1
             self._changed.notify_all()
 
     # Running
@@ -138,13 +140,16 @@ class ReadSide:
     # Waiting
     def _wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
         deadline = time.monotonic() + timeout
-        while not done():
+        while True:
+            seen = self._commits
+            if done():
+                return True
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
             with self._changed:
-                self._changed.wait(min(remaining, POLL))
-        return True
+                if self._commits == seen:
+                    self._changed.wait(min(remaining, POLL))
 
     def wait_for_version(self, profile_id: UUID, version: int, timeout: float = 2.0) -> bool:
         """Wait until every view reflects the profile at `version` or later (read-your-writes)."""
