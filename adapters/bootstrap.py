@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import os
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from eventsourcing.postgres import PostgresDatastore
 
 from adapters.security import Argon2idHasher, SqlCardVault, derive_key
 from adapters.settings import ConfigurationError, Settings
@@ -29,6 +32,21 @@ def vault_master_key(settings: Settings) -> bytes:
         with os.fdopen(fd, "w") as file:
             file.write(base64.b64encode(os.urandom(32)).decode())
     return base64.b64decode(path.read_text().strip())
+
+
+class _MostRecentFirst(deque[Any]):
+    """A connection pool's idle connections, the most recently returned handed out first:
+    its server process has the statements prepared and its caches warm. (psycopg_pool hands
+    them out in turn; with one thread that costs about a tenth of each command.)"""
+
+    def popleft(self) -> Any:  # noqa: ANN401
+        return self.pop()
+
+
+def _reuse_recent_connections(datastore: object) -> None:
+    if isinstance(datastore, PostgresDatastore):
+        pool = datastore.pool
+        pool._pool = _MostRecentFirst(pool._pool)
 
 
 @dataclass
@@ -66,6 +84,7 @@ def build(
         accepted_card_brands=settings.accepted_card_brands,
         read_before_write=several_servers,
     )
+    _reuse_recent_connections(service.factory.datastore)  # type: ignore[attr-defined]
     sql = SqlRunner(service.factory.datastore)  # type: ignore[attr-defined]
     service.use_vault(SqlCardVault(sql, master))
     return Container(settings=settings, env=env, service=service, sql=sql)

@@ -250,7 +250,8 @@ class CommandApplication(ProfileEventStore):
             if not current:
                 raise _Unsettled(touched=True) from None
             raise VersionConflict(ctx.expected_version, self._head(profile.id)) from None
-        self._cache.put(profile)
+        if result.version == len(result.events):  # a new profile (others came from the cache)
+            self._cache.put(profile)
         return result
 
     def _record_command(self, profile: Profile, record: IdempotencyRecord | None) -> None:
@@ -263,8 +264,8 @@ class CommandApplication(ProfileEventStore):
             e.originator_version % interval == 0 for e in events
         ):
             snapshot = self.mapper.to_stored_event(Snapshot.take(profile))
-        recordings = self.events.put(events, idempotency=record, snapshot=snapshot)
-        self._notify(recordings)
+        stored = [self.mapper.to_stored_event(e) for e in events]
+        self.recorder.insert_events(stored, idempotency=record, snapshot=snapshot)
 
     def _checkout(self, profile_id: UUID) -> tuple[Profile, bool]:
         profile, current = self._cache.checkout(profile_id)

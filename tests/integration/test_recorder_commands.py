@@ -123,3 +123,15 @@ def test_a_reader_tailing_the_log_misses_nothing_two_writing_processes_record(
         assert seen == recorded
     finally:
         second.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["postgres"])
+def test_the_pool_hands_out_the_connection_returned_last(container):
+    """Its server process has the statements prepared: one thread keeps using one."""
+    datastore = container.service.factory.datastore
+    backends = []
+    for _ in range(3):
+        with datastore.get_connection() as conn:
+            backends.append(conn.info.backend_pid)
+    assert len(set(backends)) == 1
