@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 from uuid import UUID
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from adapters.bootstrap import build
+from application.base import ProfileEventStore
 from application.service import ProfileService
-from domain.errors import RuleViolation, VersionConflict
+from domain.errors import DomainError, RuleViolation, VersionConflict
 from tests.support import STRONG_PASSWORD, ctx, registration
 
 
@@ -150,3 +154,35 @@ def test_one_of_several_servers_reads_before_it_writes(settings, clock, other, m
         assert inserts == [1]  # brought up to date first: no refused write
     finally:
         server.close()
+
+
+STEPS = [
+    lambda s, p, n: s.change_preferences(p, {"language": ("fr", "en")[n % 2]}, ctx()),
+    lambda s, p, n: s.add_contact(p, {"name": f"C {n}", "email": f"c{n}@example.com"}, ctx()),
+    lambda s, p, n: s.remove_contact(p, next(iter(s.get_profile(p).contacts), "none"), ctx()),
+    lambda s, p, n: s.link_social(p, "linkedin", f"https://www.linkedin.com/in/m-{n}", ctx()),
+    lambda s, p, n: s.unlink_social(p, "linkedin", ctx()),
+    lambda s, p, n: s.change_password(
+        p, {"current_password": "not it" if n % 2 else STRONG_PASSWORD,
+            "new_password": STRONG_PASSWORD}, ctx()),
+    lambda s, p, n: s.subscribe_newsletters(
+        p, {"categories": ["news"], "consent": {"channel": "api", "text_version": f"v{n}",
+                                                "language": "en"}}, ctx()),
+    lambda s, p, n: s.change_contact(p, {"address": {"city": f"City {n}"}}, ctx()),
+]
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.integers(0, len(STEPS) - 1), st.integers(0, 9)),
+                      min_size=5, max_size=30))
+def test_the_cached_profile_is_the_one_its_events_rebuild(service, steps):
+    """Commands change the cached profile in place (no copy): it must stay equal to the
+    profile rebuilt from the store, refusals and snapshots included."""
+    profile_id = UUID(service.register(registration(), ctx()).profile_id)
+    for index, n in steps:
+        with suppress(DomainError):
+            STEPS[index](service, profile_id, n)
+    cached = vars(service.get_profile(profile_id))
+    rebuilt = vars(ProfileEventStore.get_profile(service, profile_id))
+    assert cached == rebuilt
