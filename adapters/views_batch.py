@@ -1,4 +1,4 @@
-"""A batch of events applied to several views in one transaction, each view in a savepoint."""
+"""A batch of events applied to several views in one transaction (savepoints if one fails)."""
 
 from __future__ import annotations
 
