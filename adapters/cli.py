@@ -90,7 +90,7 @@ def serve(
     """Serve the HTTP API (with SQLite, the projections run in-process too)."""
     import uvicorn
 
-    from adapters.http.app import create_app
+    from adapters.http.app import create_app, settle_memory
     from adapters.logging import configure_logging, get_logger
     from adapters.readside import ReadSide
 
@@ -126,7 +126,9 @@ def serve(
             if in_process:
                 read_side.start()
             try:
-                uvicorn.run(create_app(container, read_side, tokens=tokens), **options)
+                served = create_app(container, read_side, tokens=tokens)
+                settle_memory()
+                uvicorn.run(served, **options)
             finally:
                 if in_process:
                     read_side.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -83,7 +84,18 @@ def worker_app() -> FastAPI:
     settings = Settings()
     configure_logging(settings.log_format)
     container = build(settings, several_servers=True)
-    return create_app(
+    app = create_app(
         container, ReadSide(container), tokens=TokenStore(container.sql),
         on_shutdown=container.close,
     )
+    settle_memory()
+    return app
+
+
+def settle_memory() -> None:
+    """Just before serving: what exists now (modules, the app) lives as long as the process,
+    so the cyclic garbage collector stops scanning it; and it runs less often. Without this a
+    full collection stopped every request for 60 to 90 ms now and then (the p99)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)

@@ -117,11 +117,21 @@ class Server:
 
 
 def _children(pid: int) -> list[int]:
+    """The server's worker processes (not multiprocessing's resource tracker)."""
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as children:
-            return [int(child) for child in children.read().split()]
+            pids = [int(child) for child in children.read().split()]
     except OSError:
         return []
+    return [child for child in pids if b"resource_tracker" not in _cmdline(child)]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return cmdline.read()
+    except OSError:
+        return b""
 
 
 def _peak_rss_kib(pid: int) -> int:
