@@ -90,15 +90,17 @@ def request_info() -> RequestInfo:
     return info
 
 
-def get_container(request: Request) -> Container:
+# The dependencies are `async def`: FastAPI runs a plain `def` dependency in a worker thread,
+# a thread hop per request for a lookup.
+async def get_container(request: Request) -> Container:
     return cast(Container, request.app.state.container)
 
 
-def get_service(request: Request) -> ProfileService:
-    return get_container(request).service
+async def get_service(request: Request) -> ProfileService:
+    return cast(Container, request.app.state.container).service
 
 
-def get_read_model(request: Request) -> ReadModel:
+async def get_read_model(request: Request) -> ReadModel:
     return cast(ReadModel, request.app.state.read_side)
 
 
