@@ -11,7 +11,7 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 
 from adapters.views_base import SqlView
-from adapters.views_rows import Batch, Rows, canonical_id, epoch_us
+from adapters.views_rows import Batch, Rows, canonical_id, epoch_us, to_json
 from projections.ports import (
     AuditRecorder,
     Entry,
@@ -59,7 +59,7 @@ class SqlAuditView(SqlView, AuditRecorder):
                     entry["correlation_id"],
                     entry["event"],
                     entry["section"],
-                    json.dumps(entry["changes"]),
+                    to_json(entry["changes"]),
                     epoch_us(datetime.fromisoformat(entry["at"])),
                 )
                 for entry in batch.entries

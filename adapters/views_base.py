@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 from adapters.views_batching import BatchedView
-from adapters.views_rows import Batch, Rows, canonical_id
+from adapters.views_rows import Batch, Rows, canonical_id, to_json
 from projections.ports import Record, ViewRecorder
 
 _PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -119,7 +119,7 @@ class SqlView(BatchedView, ViewRecorder):
             self._table(suffix),
             RECORD_COLUMNS,
             [
-                (key, batch.states[key]["version"], json.dumps(batch.states[key]))
+                (key, batch.states[key]["version"], to_json(batch.states[key]))
                 for key in batch.dirty
             ],
             "ON CONFLICT (profile_id) DO UPDATE "

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 from uuid import UUID
+
+to_json = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
 
 
 def canonical_id(profile_id: UUID | str) -> str | None:
