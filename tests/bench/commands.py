@@ -15,27 +15,17 @@ from application.context import CommandContext
 from application.ports import CommandResult
 from application.service import ProfileService
 from tests.bench.stores import BenchStore
+from tests.support import registration
 
 FLOOR_TABLE = "bench_floor_events"
 Command = Callable[[ProfileService, UUID, CommandContext], CommandResult]
 
 
 def sample_registration(n: int) -> dict[str, Any]:
-    return {
-        "first_name": "Marie",
-        "last_name": "Tremblay",
-        "email": f"marie.{n}.{uuid4().hex[:6]}@example.com",
-        "phone": "514 555 0123",
-        "address": {
-            "line1": f"{100 + n} rue Sainte-Catherine",
-            "city": "Montréal",
-            "region": "QC",
-            "postal_code": "H3B 1K9",
-            "country": "CA",
-        },
-        "language": "fr",
-        "password": "correct horse battery staple 42",
-    }
+    """The tests' registration, with a street number of its own per profile."""
+    sample = registration()
+    sample["address"] = {**sample["address"], "line1": f"{100 + n} rue Sainte-Catherine"}
+    return sample
 
 
 def bench_ctx() -> CommandContext:
