@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from application.base import ProfileEventStore, as_uuid
 from domain import events as ev
+from domain.card import public_card
 from domain.contact import ADDRESS_FIELDS
 from domain.errors import ProfileNotFound, VersionNotFound
 from domain.profile import Profile
 from domain.rules import HOLDER
 
-CARD_FIELDS = ("brand", "last4", "exp_month", "exp_year", "holder_name")
 HOLDER_ROLES = ("billing", "whois")
 _META = {
     "originator_id",
@@ -25,10 +24,6 @@ _META = {
     "correlation_id",
     "idempotency_key",
 }
-
-
-def card_summary(card: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    return None if card is None else {name: card.get(name) for name in CARD_FIELDS}
 
 
 def profile_state(profile: Profile) -> dict[str, Any]:
@@ -61,7 +56,7 @@ def profile_state(profile: Profile) -> dict[str, Any]:
         "additional_info": dict(profile.additional_info),
         "contacts": [holder, *others],
         "preferences": dict(profile.preferences),
-        "card": card_summary(profile.card),
+        "card": public_card(profile.card),
         "social": dict(profile.social),
         "newsletters": {
             "categories": sorted(profile.newsletters),
@@ -82,7 +77,7 @@ def masked_fields(event: ev.ProfileEvent) -> dict[str, Any]:
         if name == "password_hash":
             fields["password"] = "set" if isinstance(event, ev.ProfileRegistered) else "changed"
         elif name in ("card", "old_card"):
-            fields[name] = card_summary(value)
+            fields[name] = public_card(value)
         else:
             fields[name] = value
     return fields

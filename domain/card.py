@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from stdnum import luhn
 
@@ -125,3 +127,11 @@ def check_expiry(exp_month: int, exp_year: int, today: datetime.date) -> None:
             f"This card expired at the end of {exp_month:02d}/{exp_year}.",
             "exp_year",
         )
+
+
+PUBLIC_CARD_FIELDS = ("brand", "last4", "exp_month", "exp_year", "holder_name")
+
+
+def public_card(card: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """What of a recorded card may be shown: never its token or fingerprint."""
+    return None if card is None else {name: card.get(name) for name in PUBLIC_CARD_FIELDS}

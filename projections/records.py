@@ -10,18 +10,13 @@ from functools import singledispatch
 from typing import Any
 
 from domain import events as ev
+from domain.card import public_card
 from domain.contact import ADDRESS_FIELDS
 from domain.rules import DEFAULT_PREFERENCES, HOLDER
 from projections.ports import Record
 
-CARD_FIELDS = ("brand", "last4", "exp_month", "exp_year", "holder_name")
 HOLDER_ROLES = ["billing", "whois"]
 _NOT_DIFFED = ("profile_id", "version", "registered_at", "updated_at")
-
-
-def card_view(card: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """A card as the read side shows it: never its token or fingerprint."""
-    return None if card is None else {name: card.get(name) for name in CARD_FIELDS}
 
 
 def card_text(card: Mapping[str, Any] | None) -> str | None:
@@ -145,7 +140,7 @@ def _password_event(event: ev.ProfileEvent, record: Record | None) -> Record:
 @evolve.register(ev.CardReplaced)
 def _card_registered(event: ev.CardRegistered | ev.CardReplaced, record: Record | None) -> Record:
     new = _next(event, record)
-    new["card"] = card_view(event.card)
+    new["card"] = public_card(event.card)
     return new
 
 
