@@ -12,9 +12,8 @@ from domain.card import public_card
 from domain.contact import ADDRESS_FIELDS
 from domain.errors import ProfileNotFound, VersionNotFound
 from domain.profile import Profile
-from domain.rules import HOLDER
+from domain.rules import HOLDER, HOLDER_ROLES
 
-HOLDER_ROLES = ("billing", "whois")
 _META = {
     "originator_id",
     "originator_version",

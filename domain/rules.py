@@ -18,6 +18,7 @@ from domain.password import check_new_password
 HOLDER = "holder"
 CHANNELS = ("email", "sms", "phone")
 ROLES = ("billing", "whois")
+HOLDER_ROLES = ROLES  # the account holder always holds every role
 MAX_REJECTIONS = REJECTIONS_KEPT
 REJECTION_WINDOW = timedelta(minutes=15)
 CARD_SUMMARY_FIELDS = (

@@ -12,10 +12,9 @@ from typing import Any
 from domain import events as ev
 from domain.card import public_card
 from domain.contact import ADDRESS_FIELDS
-from domain.rules import DEFAULT_PREFERENCES, HOLDER
+from domain.rules import DEFAULT_PREFERENCES, HOLDER, HOLDER_ROLES
 from projections.ports import Record
 
-HOLDER_ROLES = ["billing", "whois"]
 _NOT_DIFFED = ("profile_id", "version", "registered_at", "updated_at")
 
 
