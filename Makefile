@@ -29,7 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python -m tests.bench
 
 docs: $(STAMP)
-	$(BIN)/python -m adapters.docs
+	$(BIN)/python -m features.living_docs
 
 clean:
 	rm -rf $(VENV) var reports

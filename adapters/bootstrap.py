@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-import base64
-import os
 from collections import deque
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
 
-from adapters.security import Argon2idHasher, SqlCardVault, derive_key
+from adapters.eventstore.sql import SqlRunner
+from adapters.security.hasher import Argon2idHasher
+from adapters.security.keys import derive_key, vault_master_key
+from adapters.security.vault import SqlCardVault
 from adapters.settings import ConfigurationError, Settings
-from adapters.sql import SqlRunner
 from application.ports import Clock
 from application.service import ProfileService
 
 __all__ = ["ConfigurationError", "Container", "build", "vault_master_key"]
-
-
-def vault_master_key(settings: Settings) -> bytes:
-    if settings.vault_key is not None:
-        return base64.b64decode(settings.vault_key.get_secret_value())
-    if settings.is_postgres:
-        raise ConfigurationError("PROFILE_VAULT_KEY is required with PostgreSQL")
-    path = Path(settings.sqlite_path + ".vault-key")
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as file:
-            file.write(base64.b64encode(os.urandom(32)).decode())
-    return base64.b64decode(path.read_text().strip())
 
 
 class _MostRecentFirst(deque[Any]):

@@ -149,7 +149,7 @@ class Settings(BaseSettings):
             url = urlsplit(self.database_url)
             env.update(
                 PERSISTENCE_MODULE="eventsourcing.postgres",
-                APPLICATION_RECORDER_TOPIC="adapters.recorders:PostgresProfileRecorder",
+                APPLICATION_RECORDER_TOPIC="adapters.eventstore.postgres:PostgresProfileRecorder",
                 POSTGRES_DBNAME=url.path.strip("/"),
                 POSTGRES_HOST=url.hostname or "127.0.0.1",
                 POSTGRES_PORT=str(url.port or 5432),
@@ -164,7 +164,7 @@ class Settings(BaseSettings):
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             env.update(
                 PERSISTENCE_MODULE="eventsourcing.sqlite",
-                APPLICATION_RECORDER_TOPIC="adapters.recorders:SQLiteProfileRecorder",
+                APPLICATION_RECORDER_TOPIC="adapters.eventstore.sqlite:SQLiteProfileRecorder",
                 SQLITE_DBNAME=path,
                 SQLITE_LOCK_TIMEOUT="10",
             )

@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from adapters.bootstrap import Container
-from adapters.readside import ReadSide
+from adapters.readside.model import ReadSide
 from application.context import CommandContext
 from application.history import History
 from domain.errors import DomainError

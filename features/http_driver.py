@@ -10,9 +10,9 @@ from typing import Any
 from httpx import Response
 
 from adapters.bootstrap import Container
-from adapters.http.app import create_app
-from adapters.readside import ReadSide
-from adapters.tokens import SCOPES, TokenStore
+from adapters.entrypoints.http.app import create_app
+from adapters.readside.model import ReadSide
+from adapters.security.tokens import SCOPES, TokenStore
 from features.app_driver import recorded
 from features.drivers import Command, Driver, Outcome, Recorded, Request
 

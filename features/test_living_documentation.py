@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pytest_bdd.feature import get_features
 
-from adapters.docs import load_results, render
+from features.living_docs import load_results, render
 
 FEATURE = """Feature: Greeting
   Says hello.

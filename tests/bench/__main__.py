@@ -14,8 +14,8 @@ from uuid import UUID
 from rich.console import Console
 
 from adapters.bootstrap import build
-from adapters.readside import ReadSide
-from adapters.tokens import TokenStore
+from adapters.readside.model import ReadSide
+from adapters.security.tokens import TokenStore
 from application.base import SNAPSHOT_INTERVAL
 from tests.bench import commands, http, loading, rebuild, whatif
 from tests.bench.report import Figure, load_average, show

@@ -80,7 +80,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self._log = log.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "adapters.cli", "serve", "--host", "127.0.0.1",
+            [sys.executable, "-m", "adapters.entrypoints.cli.main", "serve", "--host", "127.0.0.1",
              "--port", str(self.port), *options],
             env={**os.environ, **store.env}, stdout=self._log, stderr=subprocess.STDOUT,
         )

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 from adapters.bootstrap import Container
-from adapters.readside import PAGE, VIEW_NAMES, ReadSide
+from adapters.readside.model import PAGE, VIEW_NAMES, ReadSide
 
 
 @dataclass(frozen=True)

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import typer
 from typer.testing import CliRunner, Result
 
-from adapters.cli import COMMAND_MODULES
+from adapters.entrypoints.cli.main import app as cli_app
 from adapters.settings import Settings
 
 FAST_HASHING = {"PROFILE_ARGON2_TIME_COST": "1", "PROFILE_ARGON2_MEMORY_KIB": "1024"}
-
-
-def cli_app() -> typer.Typer:
-    app = typer.Typer()
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(app)
-    return app
 
 
 def cli_env(settings: Settings) -> dict[str, str]:
@@ -36,7 +28,7 @@ class Cli:
     """Runs `profile-service` commands in-process against one store."""
 
     def __init__(self, settings: Settings) -> None:
-        self.app = cli_app()
+        self.app: typer.Typer = cli_app
         self.env = cli_env(settings)
         self.runner = CliRunner()
 

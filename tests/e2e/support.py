@@ -21,9 +21,9 @@ import httpx
 import uvicorn
 
 from adapters.bootstrap import Container
-from adapters.http.app import create_app
-from adapters.readside import ReadSide
-from adapters.tokens import SCOPES, TokenStore
+from adapters.entrypoints.http.app import create_app
+from adapters.readside.model import ReadSide
+from adapters.security.tokens import SCOPES, TokenStore
 from tests.support import STRONG_PASSWORD, registration
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,7 +108,7 @@ def serve_app(container: Container, read_side: ReadSide) -> Iterator[Api]:
 
 def cli(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "adapters.cli", *args],
+        [sys.executable, "-m", "adapters.entrypoints.cli.main", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -147,7 +147,8 @@ class ServerProcess:
         out = (self.workdir / f"stdout-{self.starts}.txt").open("wb")
         err = (self.workdir / f"stderr-{self.starts}.txt").open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "adapters.cli", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "adapters.entrypoints.cli.main", "serve",
+             "--port", str(self.port)],
             cwd=ROOT,
             env=self.env,
             stdout=out,

@@ -9,7 +9,7 @@ from uuid import UUID
 
 import pytest
 
-from adapters.tokens import SCOPES
+from adapters.security.tokens import SCOPES
 from tests.e2e.support import CARD, CONSENT, Api
 from tests.support import OTHER_STRONG_PASSWORD, STRONG_PASSWORD, registration
 

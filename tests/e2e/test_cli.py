@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 
 from adapters.bootstrap import build
+from adapters.security.tokens import TokenStore
 from adapters.settings import Settings
-from adapters.tokens import TokenStore
 from tests.e2e.support import ServerProcess, cli, service_env
 
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-import adapters.cli_audit
-from adapters.views_audit import SqlAuditView
+import adapters.entrypoints.cli.audit
+from adapters.readside.views.audit import SqlAuditView
 from tests.e2e.cli_support import Cli
 from tests.support import ctx, registration, store_settings
 
@@ -99,7 +99,7 @@ def test_export_streams_page_by_page(cli, profiles, monkeypatch):
         pages.append(len(page))
         return page
 
-    monkeypatch.setattr(adapters.cli_audit, "PAGE_SIZE", 1)
+    monkeypatch.setattr(adapters.entrypoints.cli.audit, "PAGE_SIZE", 1)
     monkeypatch.setattr(SqlAuditView, "entries", counted)
     result = cli.ok("audit", "export", "--format", "jsonl")
     assert len(result.stdout.splitlines()) == 3

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from adapters.bootstrap import build
-from adapters.readside import VIEW_NAMES, ReadSide
+from adapters.readside.model import VIEW_NAMES, ReadSide
 from adapters.settings import Settings
 from tests.e2e.cli_support import Cli, cli_env
 from tests.support import TEST_VAULT_KEY, private_postgres_url, store_settings
@@ -78,7 +78,7 @@ def test_projections_run_keeps_the_views_up_to_date_until_stopped(tmp_path):
     Cli(settings).ok("demo", "--profiles", "1", "--seed", "4", "--spread-days", "0")
     env = {**os.environ, **cli_env(settings)}
     process = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "projections", "run"],
+        [sys.executable, "-m", "adapters.entrypoints.cli.main", "projections", "run"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -11,7 +11,7 @@ import pytest
 import structlog
 
 import adapters.logging as service_logging
-from adapters.http.problems import status_of
+from adapters.entrypoints.http.problems import status_of
 from domain.errors import IdempotencyKeyReused, ProfileNotFound, RuleViolation, VersionConflict
 from tests.e2e.support import Api
 

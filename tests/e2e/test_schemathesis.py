@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from adapters.bootstrap import build
-from adapters.readside import ReadSide
+from adapters.readside.model import ReadSide
 from tests.e2e.support import Api, serve_app
 from tests.support import store_settings
 

@@ -29,7 +29,7 @@ def test_two_workers_apply_every_command_to_the_current_profile(tmp_path: Path):
     ).stdout.strip().splitlines()[-1]
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "adapters.cli", "serve", "--port", str(port),
+        [sys.executable, "-m", "adapters.entrypoints.cli.main", "serve", "--port", str(port),
          "--workers", "2", "--no-projections"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from adapters.bootstrap import Container
-from adapters.readside import ReadSide
+from adapters.readside.model import ReadSide
 from domain.events import Meta
 from domain.inputs import AdditionalInfoInput, Consent, PreferencesPatch
 from domain.profile import Profile

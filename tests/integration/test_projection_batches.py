@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from adapters.readside import APPLICATION, VIEWS, ReadSide
-from adapters.subscription import Wakeup
-from adapters.views_batch import Member, apply_batch, decode
+from adapters.eventstore.subscription import Wakeup
+from adapters.readside.batch import Member, apply_batch, decode
+from adapters.readside.model import APPLICATION, VIEWS, ReadSide
 from application.history import profile_state
 from projections.profiles import AuditProjection
 from tests.integration.readside_support import head, many_events, private_readside, snapshot

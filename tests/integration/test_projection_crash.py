@@ -21,7 +21,7 @@ RUNNER = """
 import sys, time
 import projections.profiles
 from adapters.bootstrap import build
-from adapters.readside import ReadSide
+from adapters.readside.model import ReadSide
 from adapters.settings import Settings
 
 audit_step = projections.profiles.audit_step

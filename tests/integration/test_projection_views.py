@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import Tracking
 
-from adapters.readside import ReadSide
+from adapters.readside.model import ReadSide
 from application.history import History, profile_state
 from domain.errors import ProfileNotFound, RuleViolation
 from tests.integration.readside_support import head, private_readside

@@ -9,7 +9,7 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
-from adapters.subscription import WAKERS, SQLiteSubscription, database_key
+from adapters.eventstore.subscription import WAKERS, SQLiteSubscription, database_key
 from tests.support import ctx, registration
 
 NEVER = 3600.0  # a poll interval no test waits for

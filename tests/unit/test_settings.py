@@ -43,7 +43,7 @@ def test_maps_a_sqlite_url_to_the_librarys_persistence_settings(tmp_path):
     env = Settings(database_url=f"sqlite:///{tmp_path}/p.db").eventsourcing_env()
     assert env["PERSISTENCE_MODULE"] == "eventsourcing.sqlite"
     assert env["SQLITE_DBNAME"] == f"{tmp_path}/p.db"
-    assert env["APPLICATION_RECORDER_TOPIC"] == "adapters.recorders:SQLiteProfileRecorder"
+    assert env["APPLICATION_RECORDER_TOPIC"] == "adapters.eventstore.sqlite:SQLiteProfileRecorder"
     assert "CIPHER_TOPIC" not in env
 
 
@@ -56,7 +56,9 @@ def test_maps_a_postgresql_url_to_the_librarys_persistence_settings():
     assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"]) == ("db.internal", "6543")
     assert (env["POSTGRES_USER"], env["POSTGRES_PASSWORD"]) == ("app@x", "s:cret")
     assert env["POSTGRES_DBNAME"] == "profiles"
-    assert env["APPLICATION_RECORDER_TOPIC"] == "adapters.recorders:PostgresProfileRecorder"
+    assert env["APPLICATION_RECORDER_TOPIC"] == (
+        "adapters.eventstore.postgres:PostgresProfileRecorder"
+    )
 
 
 def test_an_events_key_turns_on_the_librarys_cipher(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.tokens import TokenStore, VerifiedTokens, token_hash
+from adapters.security.tokens import TokenStore, VerifiedTokens, token_hash
 
 
 @pytest.fixture

@@ -1,0 +1,89 @@
+"""`profile-service serve`: the HTTP API, with the projections in-process on SQLite."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Any
+
+import typer
+
+from adapters.entrypoints.cli.base import fail, load_settings, open_container
+from adapters.security.tokens import SCOPES, TokenStore
+
+INITIAL_TOKEN_NAME = "admin"
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="TCP port.")] = 8000,
+    projections: Annotated[
+        bool | None,
+        typer.Option(
+            "--projections/--no-projections",
+            help="Run the projections in this process (default: yes with SQLite only).",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Server processes (default: one per CPU, at most 4, with PostgreSQL; else 1). "
+            "Above 1 the projections must run elsewhere.",
+        ),
+    ] = None,
+) -> None:
+    """Serve the HTTP API (with SQLite, the projections run in-process too)."""
+    import uvicorn
+
+    from adapters.entrypoints.http.app import create_app, settle_memory
+    from adapters.logging import configure_logging, get_logger
+    from adapters.readside.model import ReadSide
+
+    settings = load_settings()
+    configure_logging(settings.log_format)
+    in_process = projections if projections is not None else not settings.is_postgres
+    processes = workers or (min(os.cpu_count() or 1, 4) if settings.is_postgres else 1)
+    if in_process and processes > 1:
+        fail("--workers above 1 needs the projections out of process (--no-projections)")
+    options: dict[str, Any] = {
+        "host": host, "port": port, "log_config": None, "access_log": False,
+        "server_header": False, "timeout_graceful_shutdown": 5,
+    }
+    with open_container(settings) as container:
+        tokens = TokenStore(container.sql)
+        if tokens.count() == 0:
+            token = tokens.create(INITIAL_TOKEN_NAME, SCOPES)
+            typer.echo(
+                f"No API token existed: created {INITIAL_TOKEN_NAME!r} with every scope "
+                "(shown this once only):"
+            )
+            typer.echo(token)
+        get_logger("profile_service").info(
+            "starting",
+            host=host,
+            port=port,
+            projections_in_process=in_process,
+            store="postgresql" if settings.is_postgres else "sqlite",
+            workers=processes,
+        )
+        if processes == 1:
+            read_side = ReadSide(container)
+            if in_process:
+                read_side.start()
+            try:
+                served = create_app(container, read_side, tokens=tokens)
+                settle_memory()
+                uvicorn.run(served, **options)
+            finally:
+                if in_process:
+                    read_side.stop()
+            return
+    # Each process builds its own container and app (adapters.entrypoints.http.app:worker_app).
+    uvicorn.run(
+        "adapters.entrypoints.http.app:worker_app", factory=True, workers=processes, **options
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(serve)

@@ -1,0 +1,62 @@
+"""The account contacts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Response
+
+from adapters.entrypoints.http import examples as ex
+from adapters.entrypoints.http.deps import (
+    Service,
+    Write,
+)
+from adapters.entrypoints.http.examples import example
+from adapters.entrypoints.http.problems import COMMON, responses
+from adapters.entrypoints.http.routes.common import (
+    ProfileId,
+    answer,
+    answered,
+)
+from adapters.entrypoints.http.schemas import (
+    CommandAnswer,
+    ContactAddedAnswer,
+)
+from domain.inputs import (
+    NewContact,
+)
+
+router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["account contacts"])
+
+
+@router.post(
+    "/profiles/{profile_id}/contacts",
+    status_code=201,
+    summary="Add an account contact",
+    responses=answered(201),
+)
+def add_contact(
+    profile_id: ProfileId,
+    body: Annotated[NewContact, example(ex.NEW_CONTACT)],
+    ctx: Write,
+    service: Service,
+    response: Response,
+) -> ContactAddedAnswer:
+    result = service.add_contact(profile_id, body, ctx)
+    command = answer(result, response)
+    return ContactAddedAnswer(**command.model_dump(), contact_id=result.contact_id or "")
+
+
+@router.delete(
+    "/profiles/{profile_id}/contacts/{contact_id}",
+    summary="Remove an account contact",
+    responses=answered(),
+)
+def remove_contact(
+    profile_id: ProfileId,
+    contact_id: Annotated[str, Path(max_length=100)],
+    ctx: Write,
+    service: Service,
+    response: Response,
+) -> CommandAnswer:
+    return answer(service.remove_contact(profile_id, contact_id, ctx), response)

@@ -1,0 +1,41 @@
+"""Section A, contact information."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Response
+
+from adapters.entrypoints.http import examples as ex
+from adapters.entrypoints.http.deps import (
+    Service,
+    Write,
+)
+from adapters.entrypoints.http.examples import example
+from adapters.entrypoints.http.problems import COMMON, responses
+from adapters.entrypoints.http.routes.common import (
+    ProfileId,
+    answer,
+    answered,
+)
+from adapters.entrypoints.http.schemas import (
+    CommandAnswer,
+)
+from domain.inputs import (
+    ContactPatch,
+)
+
+router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["contact information"])
+
+
+@router.patch(
+    "/profiles/{profile_id}/contact", summary="A: change contact information", responses=answered()
+)
+def change_contact(
+    profile_id: ProfileId,
+    body: Annotated[ContactPatch, example(ex.CONTACT)],
+    ctx: Write,
+    service: Service,
+    response: Response,
+) -> CommandAnswer:
+    return answer(service.change_contact(profile_id, body, ctx), response)

@@ -1,0 +1,96 @@
+"""The profile view, now or as it was (time travel from the events)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Request, Response
+
+from adapters.entrypoints.http.deps import (
+    Reader,
+    ReadModel,
+    Reads,
+    request_info,
+)
+from adapters.entrypoints.http.problems import COMMON, ApiError, responses
+from adapters.entrypoints.http.routes.common import (
+    ProfileId,
+)
+from adapters.entrypoints.http.schemas import (
+    ETAG_HEADER,
+    AuditPage,
+    ProfileView,
+)
+from application.history import History
+from application.service import ProfileService
+
+router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["profiles"])
+
+READ_YOUR_WRITES_SECONDS = 2.0
+
+
+def _history(request: Request) -> History:
+    history = getattr(request.app.state, "history", None)
+    if not isinstance(history, History):
+        history = request.app.state.history = History(request.app.state.container.service)
+    return history
+
+
+def _current_state(
+    profile_id: UUID, min_version: int | None, reads: ReadModel, request: Request
+) -> dict[str, Any]:
+    """The view; the events' own state when the view lacks the profile or lags behind."""
+    if min_version is not None:
+        reads.wait_for_version(profile_id, min_version, timeout=READ_YOUR_WRITES_SECONDS)
+    view = reads.profiles.get(profile_id)
+    if view is None or (min_version is not None and int(view["version"]) < min_version):
+        return _history(request).profile_at(profile_id)
+    return view
+
+
+@router.get(
+    "/profiles/{profile_id}",
+    summary="The profile, now or as it was",
+    response_model=ProfileView,
+    responses={**responses(404), 200: {"headers": ETAG_HEADER}},
+)
+def get_profile(
+    profile_id: ProfileId,
+    _caller: Reader,
+    reads: Reads,
+    request: Request,
+    response: Response,
+    min_version: Annotated[
+        int | None, Query(ge=1, le=10**12, description="Wait briefly for this version.")
+    ] = None,
+    as_of: Annotated[
+        datetime | None, Query(description="ISO 8601: the profile as it was at that moment.")
+    ] = None,
+    version: Annotated[
+        int | None, Query(ge=1, le=10**12, description="The profile as it was at that version.")
+    ] = None,
+) -> dict[str, Any]:
+    if sum(value is not None for value in (min_version, as_of, version)) > 1:
+        raise ApiError(
+            400, "validation_error", "Give at most one of min_version, as_of and version.", "query"
+        )
+    if as_of is not None or version is not None:
+        moment = as_of.replace(tzinfo=as_of.tzinfo or UTC) if as_of is not None else None
+        state = _history(request).profile_at(profile_id, version=version, as_of=moment)
+    else:
+        state = _current_state(profile_id, min_version, reads, request)
+    response.headers["ETag"] = f'"{state["version"]}"'
+    request_info().note(profile_id=str(profile_id), version=int(state["version"]))
+    return state
+
+
+def _ensure_profile(profile_id: UUID, reads: ReadModel, service: ProfileService) -> None:
+    if reads.profiles.get(profile_id) is None:
+        service.get_profile(profile_id)  # raises ProfileNotFound
+
+
+def _audit_page(entries: list[dict[str, Any]], limit: int) -> AuditPage:
+    last = entries[-1]["position"] if len(entries) == limit else None
+    return AuditPage.model_validate({"entries": entries, "next_after": last})

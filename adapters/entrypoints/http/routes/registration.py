@@ -1,0 +1,44 @@
+"""Registration: a new profile."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Response
+
+from adapters.entrypoints.http import examples as ex
+from adapters.entrypoints.http.deps import (
+    Service,
+    Write,
+)
+from adapters.entrypoints.http.examples import example
+from adapters.entrypoints.http.problems import COMMON, responses
+from adapters.entrypoints.http.routes.common import (
+    answer,
+)
+from adapters.entrypoints.http.schemas import (
+    ETAG_HEADER,
+    CommandAnswer,
+)
+from domain.inputs import (
+    Registration,
+)
+
+router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["registration"])
+
+
+@router.post(
+    "/profiles",
+    status_code=201,
+    summary="Register a profile",
+    responses={**responses(*COMMON, 422), 201: {"headers": ETAG_HEADER}},
+)
+def register(
+    body: Annotated[Registration, example(ex.REGISTRATION)],
+    ctx: Write,
+    service: Service,
+    response: Response,
+) -> CommandAnswer:
+    result = service.register(body, ctx)
+    response.headers["Location"] = f"/v1/profiles/{result.profile_id}"
+    return answer(result, response)

@@ -1,0 +1,1 @@
+"""Driven adapters of the event store: recorders, subscriptions and side tables."""

@@ -1,0 +1,157 @@
+"""The PostgreSQL event recorder: a command recorded in one statement, idempotency included."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import retry
+from psycopg.sql import SQL, Composed, Identifier, Literal
+
+from adapters.eventstore.ledger import IDEMPOTENCY_TABLE, record_from_row, snapshots_table
+from application.ports import IdempotencyLedger, IdempotencyRecord
+
+
+def _as_one_row(
+    events: Sequence[StoredEvent], snapshot: StoredEvent | None
+) -> tuple[Any, ...] | None:
+    """The parameters of the one-event function, if these fit it (at most one event, and a
+    snapshot only of the state that event leads to)."""
+    if len(events) > 1 or (snapshot is not None and not events):
+        return None
+    if not events:
+        return (None,) * 6
+    e = events[0]
+    if snapshot is None:
+        return (e.originator_id, e.originator_version, e.topic, e.state, None, None)
+    if (snapshot.originator_id, snapshot.originator_version) != (
+        e.originator_id, e.originator_version
+    ):
+        return None
+    return (e.originator_id, e.originator_version, e.topic, e.state, snapshot.topic,
+            snapshot.state)
+
+
+# The body of both recording functions; the parts in capitals differ between the two.
+_RECORD_BODY = (
+    "IF ikey IS NOT NULL THEN INSERT INTO {keys} (key, fingerprint, result, created_at) "
+    "VALUES (ikey, ifingerprint, iresult, iat); END IF; SNAPSHOT "
+    "IF FOLLOWS_NOT THEN "
+    "RAISE unique_violation USING MESSAGE = 'an event does not follow the last one'; END IF; "
+    "IF ANY_EVENT THEN LOCK TABLE {table} IN EXCLUSIVE MODE; NOTIFY {channel}; "
+    "RETURN QUERY INSERT INTO {table} (originator_id, originator_version, topic, state) "
+    "EVENTS RETURNING notification_id; END IF;"
+)
+_ONE = {  # one event (or none) and its snapshot, as plain parameters
+    "SNAPSHOT": "IF sstate IS NOT NULL THEN INSERT INTO {snapshots} "
+    "(originator_id, originator_version, topic, state) VALUES (oid, v, stopic, sstate); END IF;",
+    "FOLLOWS_NOT": "v > 1 AND NOT EXISTS (SELECT FROM {table} "
+    "WHERE originator_id = oid AND originator_version = v - 1)",
+    "ANY_EVENT": "oid IS NOT NULL",
+    "EVENTS": "VALUES (oid, v, etopic, estate)",
+}
+_ROWS = "SELECT originator_id, originator_version, topic, state FROM unnest({})"
+_MANY = {  # arrays of events and snapshots, of any profiles
+    "SNAPSHOT": "INSERT INTO {snapshots} (originator_id, originator_version, topic, state) "
+    + _ROWS.format("snapshots") + ";",
+    "FOLLOWS_NOT": "EXISTS (SELECT FROM (SELECT originator_id, min(originator_version) AS v "
+    "FROM unnest(events) GROUP BY originator_id) AS f WHERE f.v > 1 AND NOT EXISTS (SELECT "
+    "FROM {table} AS t WHERE t.originator_id = f.originator_id AND t.originator_version = "
+    "f.v - 1))",
+    "ANY_EVENT": "cardinality(events) > 0",
+    "EVENTS": _ROWS.format("events"),
+}
+_KEY_PARAMS = "ikey text, ifingerprint text, iresult text, iat timestamptz"
+
+
+class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
+    """Records a command in one statement (one round trip, one transaction): a server-side
+    function writes the idempotency record and a due snapshot, then locks the events table
+    (so notification ids are issued in commit order, gapless), notifies and inserts.
+    One function takes one event as plain parameters (the usual command), the other any."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # noqa: ANN401
+        super().__init__(*args, **kwargs)
+        schema = self.datastore.schema
+        self.idempotency_table = Identifier(schema, IDEMPOTENCY_TABLE)
+        one = Identifier(schema, f"{self.events_table_name}_record_one")
+        many = Identifier(schema, f"{self.events_table_name}_record_many")
+        event = SQL("{}.{}").format(Identifier(schema), Identifier(self.stored_event_type_name))
+        # Concurrent CREATE OR REPLACE FUNCTION can fail: creators take turns.
+        self.sql_create_statements.insert(0, SQL("SELECT pg_advisory_xact_lock(hashtext({}))")
+                                          .format(Literal(f"{schema}.{self.events_table_name}")))
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {} ("
+                "key text PRIMARY KEY, fingerprint text NOT NULL, "
+                "result text NOT NULL, created_at timestamptz NOT NULL)"
+            ).format(self.idempotency_table)
+        )
+        self.sql_create_statements.append(self._function(
+            one,
+            SQL("oid {}, v bigint, etopic text, estate bytea, stopic text, sstate bytea, ")
+            .format(SQL(self.datastore.originator_id_type)),
+            _ONE,
+        ))
+        self.sql_create_statements.append(self._function(
+            many, SQL("events {}[], snapshots {}[], ").format(event, event), _MANY
+        ))
+        self.record_one = SQL("SELECT n FROM {}(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) AS n")\
+            .format(one)
+        self.record_many = SQL("SELECT n FROM {}(%s, %s, %s, %s, %s, %s) AS n").format(many)
+
+    def _function(self, name: Identifier, params: Composed, parts: dict[str, str]) -> Composed:
+        schema = self.datastore.schema
+        body = _RECORD_BODY
+        for part, text in parts.items():
+            body = body.replace(part, text)
+        return SQL(
+            "CREATE OR REPLACE FUNCTION {name}({params}{keys}) RETURNS SETOF bigint "
+            "LANGUAGE plpgsql SET lock_timeout = '{timeout}s' AS $BODY$ BEGIN {body} END; $BODY$"
+        ).format(
+            name=name, params=params, keys=SQL(_KEY_PARAMS), timeout=self.datastore.lock_timeout,
+            body=SQL(body).format(
+                keys=self.idempotency_table,
+                snapshots=Identifier(schema, snapshots_table(self.events_table_name)),
+                table=Identifier(schema, self.events_table_name),
+                channel=Identifier(self.channel_name),
+            ),
+        )
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
+    ) -> Sequence[int] | None:
+        record: IdempotencyRecord | None = kwargs.get("idempotency")
+        snapshot: StoredEvent | None = kwargs.get("snapshot")
+        if not stored_events and record is None and snapshot is None:
+            return []
+        key = (None, None, None, None) if record is None else (
+            record.key, record.fingerprint, record.result.to_json(), record.created_at)
+        one = _as_one_row(stored_events, snapshot)
+        if one is not None:
+            statement, params = self.record_one, (*one, *key)
+        else:
+            statement, params = self.record_many, (
+                [self._composite(e) for e in stored_events],
+                [self._composite(snapshot)] if snapshot is not None else [],
+                *key,
+            )
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(statement, params, prepare=True)
+            return [row["n"] for row in curs.fetchall()]
+
+    def _composite(self, event: StoredEvent) -> Any:  # noqa: ANN401
+        return self.construct_pg_stored_event(
+            event.originator_id, event.originator_version, event.topic, event.state
+        )
+
+    def find_idempotency_record(self, key: str) -> IdempotencyRecord | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SELECT * FROM {} WHERE key = %s").format(self.idempotency_table), (key,)
+            )
+            row = curs.fetchone()
+        return None if row is None else record_from_row(row)

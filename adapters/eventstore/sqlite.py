@@ -1,0 +1,84 @@
+"""The SQLite event recorder that also keeps idempotency keys, in the events' transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    StoredEvent,
+    Subscription,
+)
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+
+from adapters.eventstore.ledger import IDEMPOTENCY_TABLE, id_text, record_from_row, snapshots_table
+from adapters.eventstore.subscription import SQLiteSubscription, events_written
+from application.ports import IdempotencyLedger, IdempotencyRecord
+
+
+class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {IDEMPOTENCY_TABLE} ("
+            "key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
+            "result TEXT NOT NULL, created_at TEXT NOT NULL)",
+        ]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
+    ) -> Sequence[int] | None:
+        record: IdempotencyRecord | None = kwargs.get("idempotency")
+        if record is not None:
+            c.execute(
+                f"INSERT INTO {IDEMPOTENCY_TABLE} VALUES (?, ?, ?, ?)",
+                (record.key, record.fingerprint, record.result.to_json(),
+                 record.created_at.isoformat()),
+            )
+        self._check_sequence(c, stored_events)
+        snapshot: StoredEvent | None = kwargs.get("snapshot")
+        if snapshot is not None:
+            c.execute(
+                f"INSERT INTO {snapshots_table(self.events_table_name)} VALUES (?, ?, ?, ?)",
+                (id_text(snapshot.originator_id), snapshot.originator_version,
+                 snapshot.topic, snapshot.state),
+            )
+        return super()._insert_events(c, stored_events, **kwargs)
+
+    def _check_sequence(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
+        """Refuse an event whose predecessor is not recorded: it was decided on a state that
+        never was (the PostgreSQL recorder's function checks the same)."""
+        first: dict[UUID | str, int] = {}
+        for event in stored_events:
+            first.setdefault(event.originator_id, event.originator_version)
+        for originator_id, version in first.items():
+            if version > 1:
+                c.execute(
+                    f"SELECT 1 FROM {self.events_table_name} "
+                    "WHERE originator_id = ? AND originator_version = ?",
+                    (id_text(originator_id), version - 1),
+                )
+                if c.fetchone() is None:
+                    raise IntegrityError("an event does not follow the last one")
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
+    ) -> Sequence[int] | None:
+        notification_ids = super().insert_events(stored_events, **kwargs)
+        events_written(self)
+        return notification_ids
+
+    def subscribe(
+        self, gt: int | None = None, topics: Sequence[str] = ()
+    ) -> Subscription[ApplicationRecorder]:
+        """Polls the notification log, woken in-process after each write."""
+        return SQLiteSubscription(self, gt=gt, topics=topics)
+
+    def find_idempotency_record(self, key: str) -> IdempotencyRecord | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT * FROM {IDEMPOTENCY_TABLE} WHERE key = ?", (key,))
+            row = c.fetchone()
+        return None if row is None else record_from_row(row)

@@ -1,0 +1,243 @@
+"""The read side: the projections' runners in-process, the views, waiting and rebuilding."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+
+from adapters.bootstrap import Container
+from adapters.readside.batch import Member, apply_batch, decode
+from adapters.readside.runner import APPLICATION, Runners, ViewSpec
+from adapters.readside.views.audience import SqlAudienceView
+from adapters.readside.views.audit import SqlAuditView
+from adapters.readside.views.base import SqlView
+from adapters.readside.views.postgres import (
+    PostgresAudienceView,
+    PostgresAuditView,
+    PostgresProfileView,
+)
+from adapters.readside.views.profiles import SqlProfileView
+from adapters.readside.views.sqlite import SQLiteAudienceView, SQLiteAuditView, SQLiteProfileView
+from domain.errors import ProfileNotFound
+from domain.newsletter import Decision, may_send
+from projections.profiles import AudienceProjection, AuditProjection, ProfileViewProjection
+
+PAGE = 5000  # events replayed per transaction when rebuilding
+POLL = 0.05
+VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec("profile_view", ProfileViewProjection, SQLiteProfileView, PostgresProfileView),
+    ViewSpec("audit_trail", AuditProjection, SQLiteAuditView, PostgresAuditView),
+    ViewSpec("newsletter_audience", AudienceProjection, SQLiteAudienceView, PostgresAudienceView),
+)
+VIEW_NAMES = tuple(spec.name for spec in VIEWS)
+
+
+class ReadSide:
+    """The views of the profiles' events; `start()` keeps them up to date in threads.
+
+    `suffix` renames every view table (tests keep theirs apart on a shared PostgreSQL);
+    `start_after` makes empty views begin after that position instead of from the start.
+    """
+
+    def __init__(
+        self, container: Container, *, suffix: str = "", start_after: int | None = None
+    ) -> None:
+        self.container = container
+        self.start_after = start_after
+        self.categories = tuple(container.settings.newsletter_categories)
+        self._store = container.service
+        datastore = container.sql.datastore
+        postgres = container.settings.is_postgres
+        self._classes = {
+            spec.name: (spec.postgres if postgres else spec.sqlite).named(spec.name + suffix)
+            for spec in VIEWS
+        }
+        self._changed = threading.Condition()
+        self._commits = 0  # views' commits so far: a waiter misses none made after it looked
+        self._readers: dict[str, SqlView] = {}
+        for name, view_class in self._classes.items():
+            view = view_class(datastore=datastore)
+            view.create_table()
+            view.on_commit = self._notify
+            if start_after is not None and view.max_tracking_id(APPLICATION) is None:
+                view.insert_tracking(Tracking(APPLICATION, start_after))
+            self._readers[name] = view
+        self.profiles: SqlProfileView = self._reader("profile_view", SqlProfileView)
+        self.audit: SqlAuditView = self._reader("audit_trail", SqlAuditView)
+        self.audience: SqlAudienceView = self._reader("newsletter_audience", SqlAudienceView)
+        self._runners = Runners(
+            container, {spec.name: spec for spec in VIEWS}, self._classes, self._notify
+        )
+        self._lock = threading.RLock()
+
+    def _reader(self, name: str, kind: type[Any]) -> Any:  # noqa: ANN401
+        view = self._readers[name]
+        assert isinstance(view, kind)
+        return view
+
+    def _notify(self) -> None:
+        with self._changed:
+            self._commits += 1
+            self._changed.notify_all()
+
+    # Running
+    def start(self, names: tuple[str, ...] = VIEW_NAMES) -> None:
+        """Run the views' projections in threads of this process (a failed one restarts)."""
+        for name in names:
+            self._spec(name)
+        self._runners.start(names)
+
+    def stop(self, names: tuple[str, ...] | None = None) -> None:
+        self._runners.stop(names)
+
+    def run_forever(self) -> None:
+        """Block until `stop()` is called (by a signal handler, say)."""
+        self._runners.run_forever()
+
+    def errors(self) -> dict[str, str]:
+        """The last error of each view whose runner failed and is waiting to restart."""
+        return self._runners.errors()
+
+    def __enter__(self) -> ReadSide:
+        self.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # Queries
+    def may_send(self, profile_id: UUID, kind: str) -> Decision:
+        state = self.audience.communications(profile_id)
+        if state is None:
+            raise ProfileNotFound(profile_id)
+        return may_send(
+            kind,
+            state.newsletters,
+            state.domain_suggestions,
+            self.categories,
+            state.unsubscribed_at,
+        )
+
+    def head(self) -> int:
+        return self._store.recorder.max_notification_id() or 0
+
+    def status(self) -> list[dict[str, Any]]:
+        head = self.head()
+        rows = []
+        for name, view in self._readers.items():
+            position = view.max_tracking_id(APPLICATION) or 0
+            rows.append(
+                {"name": name, "position": position, "head": head, "lag": max(0, head - position)}
+            )
+        return rows
+
+    # Waiting
+    def _wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = self._commits
+            if done():
+                return True
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            with self._changed:
+                if self._commits == seen:
+                    self._changed.wait(min(remaining, POLL))
+
+    def wait_for_version(self, profile_id: UUID, version: int, timeout: float = 2.0) -> bool:
+        """Wait until every view reflects the profile at `version` or later (read-your-writes)."""
+
+        def reflected() -> bool:
+            return all(
+                (view.profile_version(profile_id) or 0) >= version
+                for view in self._readers.values()
+            )
+
+        return self._wait_until(reflected, timeout)
+
+    def wait_for_position(self, notification_id: int, timeout: float = 5.0) -> None:
+        """Wait until every view has processed the event at `notification_id` (TimeoutError)."""
+
+        def reached() -> bool:
+            return all(
+                (view.max_tracking_id(APPLICATION) or 0) >= notification_id
+                for view in self._readers.values()
+            )
+
+        if not self._wait_until(reached, timeout):
+            raise TimeoutError(f"The views have not reached position {notification_id}")
+
+    # Rebuilding
+    def _spec(self, name: str) -> ViewSpec:
+        for spec in VIEWS:
+            if spec.name == name:
+                return spec
+        raise ValueError(f"Unknown view {name!r}; views are {', '.join(VIEW_NAMES)}")
+
+    def rebuild(
+        self, name: str | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> int:
+        """Drop one view (or all) and replay it from the events; the number of events replayed
+        (once per view). Every view rebuilt is written in the same transactions, page by page.
+
+        Stop runners of other processes first: this process's are paused meanwhile.
+        """
+        names = VIEW_NAMES if name is None else (self._spec(name).name,)
+        with self._lock:
+            running = tuple(n for n in names if n in self._runners.names)
+            self.stop(running)
+            try:
+                members = [
+                    Member(n, self._readers[n], self._spec(n).projection(view=self._readers[n]))
+                    for n in names
+                ]
+                for member in members:
+                    member.view.reset(APPLICATION, self.start_after)
+                done = self._replay(members, progress)
+            finally:
+                self.start(running)
+        if progress is not None:
+            progress(done, done)
+        return done
+
+    def _replay(
+        self, members: list[Member], progress: Callable[[int, int], None] | None
+    ) -> int:
+        head = self.head()
+        position = self.start_after or 0
+        total, done = max(0, head - position) * len(members), 0
+        recorder, datastore = self._store.recorder, self.container.sql.datastore
+        while position < head:
+            notifications = recorder.select_notifications(
+                start=position, limit=PAGE, stop=head, inclusive_of_start=False
+            )
+            if not notifications:
+                break
+            events = decode(self._store.mapper, APPLICATION, notifications)
+            outcome = apply_batch(datastore, members, events)
+            for error in outcome.failures.values():
+                raise error
+            self._notify()
+            done += len(notifications) * len(members)
+            position = notifications[-1].id
+            if progress is not None:
+                progress(done, max(total, done))
+        return done
+
+    def drop(self) -> None:
+        """Drop every view table (for views under a test suffix)."""
+        self.stop()
+        for view in self._readers.values():
+            view.drop()

@@ -1,0 +1,1 @@
+"""The views in SQL, one module per view, one per store dialect."""

@@ -1,0 +1,127 @@
+"""The views' shared machinery on SQL: tables under a prefix, reading, resetting, dropping."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
+
+from adapters.readside.rows import Batch, Rows, canonical_id, to_json
+from adapters.readside.views.batching import BatchedView
+from projections.ports import Record, ViewRecorder
+
+_PREFIX = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
+RECORD_COLUMNS = ("profile_id", "version", "record")
+
+
+class SqlView(BatchedView, ViewRecorder):
+    """What every view shares; the store's class supplies the datastore and its SQL dialect."""
+
+    prefix: ClassVar[str] = ""
+    table_suffixes: ClassVar[tuple[str, ...]] = ("",)
+    placeholder: ClassVar[str] = "?"
+    bigint: ClassVar[str] = "INTEGER"
+    postgres: ClassVar[bool] = False
+    datastore: Any
+
+    if TYPE_CHECKING:
+
+        def __init__(self, datastore: Any, **kwargs: object) -> None: ...  # noqa: ANN401
+
+        def create_table(self) -> None: ...
+
+    @classmethod
+    def named(cls, prefix: str) -> type[SqlView]:
+        """This view under other table names (e.g. to rebuild it beside the live one)."""
+        if not _PREFIX.match(prefix):
+            raise ValueError(f"Invalid view table prefix {prefix!r}")
+        return type(f"{cls.__name__}_{prefix}", (cls,), {"prefix": prefix})
+
+    def _schema(self) -> str:
+        return ""
+
+    def _table(self, suffix: str = "") -> str:
+        return f"{self._schema()}{self.prefix}{suffix}"
+
+    def _ddl(self) -> list[str]:
+        raise NotImplementedError
+
+    def _in(self, column: str, values: Sequence[str]) -> tuple[str, list[Any]]:
+        if self.postgres:
+            return f"{column} = ANY(?)", [list(values)]
+        return f"{column} IN ({', '.join('?' for _ in values)})", list(values)
+
+    def _insert_rows(
+        self,
+        rows: Rows,
+        table: str,
+        columns: Sequence[str],
+        values: Sequence[Sequence[Any]],
+        conflict: str = "",
+    ) -> None:
+        """Insert rows: by COPY on PostgreSQL when no conflict is expected, else in a batch."""
+        if not values:
+            return
+        names = ", ".join(columns)
+        if self.postgres and not conflict:
+            with rows.raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("?" for _ in columns)
+        rows.many(f"INSERT INTO {table} ({names}) VALUES ({marks}) {conflict}", values)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Rows]:
+        with self.datastore.transaction(commit=False) as raw:
+            yield Rows(raw, self.placeholder)
+
+    def reset(self, application_name: str, start_after: int | None = None) -> None:
+        with self.datastore.transaction(commit=True) as raw:
+            rows = Rows(raw, self.placeholder)
+            for suffix in self.table_suffixes:
+                rows.execute(f"DELETE FROM {self._table(suffix)}")
+            tracking = self._table("_tracking")
+            rows.execute(f"DELETE FROM {tracking} WHERE application_name = ?", (application_name,))
+            if start_after is not None:
+                rows.execute(
+                    f"INSERT INTO {tracking} (application_name, notification_id) VALUES (?, ?)",
+                    (application_name, start_after),
+                )
+
+    def drop(self) -> None:
+        with self.datastore.transaction(commit=True) as raw:
+            rows = Rows(raw, self.placeholder)
+            for suffix in (*self.table_suffixes, "_tracking"):
+                rows.execute(f"DROP TABLE IF EXISTS {self._table(suffix)}")
+
+    def _version_in(self, suffix: str, profile_id: UUID | str) -> int | None:
+        key = canonical_id(profile_id)
+        if key is None:
+            return None
+        with self._reading() as rows:
+            rows.execute(f"SELECT version FROM {self._table(suffix)} WHERE profile_id = ?", (key,))
+            row = rows.one()
+        return None if row is None else int(row["version"])
+
+    # Records: the (profile_id, version, record) tables of the profile view and the audit
+    def _load_records(self, rows: Rows, suffix: str, keys: Sequence[str]) -> dict[str, Record]:
+        where, params = self._in("profile_id", keys)
+        rows.execute(f"SELECT profile_id, record FROM {self._table(suffix)} WHERE {where}", params)
+        return {str(row["profile_id"]): json.loads(row["record"]) for row in rows.all()}
+
+    def _save_records(self, batch: Batch, suffix: str) -> None:
+        self._insert_rows(
+            batch.rows,
+            self._table(suffix),
+            RECORD_COLUMNS,
+            [
+                (key, batch.states[key]["version"], to_json(batch.states[key]))
+                for key in batch.dirty
+            ],
+            "ON CONFLICT (profile_id) DO UPDATE "
+            "SET version = excluded.version, record = excluded.record",
+        )

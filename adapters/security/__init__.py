@@ -1,0 +1,1 @@
+"""Security adapters: the password hasher, the card vault, API tokens and keys."""
