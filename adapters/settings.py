@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from domain.card import BRANDS
+from domain.sections.credit_card import BRANDS
 
 CommaList = Annotated[tuple[str, ...], NoDecode]
 ENV_PREFIX = "PROFILE_"

@@ -33,8 +33,8 @@ from application.ports import (
 from application.profile_cache import ProfileCache, project_profile
 from domain.errors import DomainError, IdempotencyKeyReused, ProfileNotFound, VersionConflict
 from domain.events import Meta, ProfileEvent
-from domain.newsletter import DEFAULT_CATEGORIES
 from domain.profile import Profile
+from domain.sections.newsletters import DEFAULT_CATEGORIES
 
 T = TypeVar("T")
 # A snapshot every 8 events: loading a profile then replays at most 7 events after its

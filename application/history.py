@@ -8,11 +8,10 @@ from uuid import UUID
 
 from application.base import ProfileEventStore, as_uuid
 from domain import events as ev
-from domain.card import public_card
-from domain.contact import ADDRESS_FIELDS
+from domain.disclosure import profile_record
 from domain.errors import ProfileNotFound, VersionNotFound
 from domain.profile import Profile
-from domain.rules import HOLDER, HOLDER_ROLES
+from domain.sections.credit_card import public_card
 
 _META = {
     "originator_id",
@@ -26,45 +25,8 @@ _META = {
 
 
 def profile_state(profile: Profile) -> dict[str, Any]:
-    """The read side's record of a profile, built from the aggregate: never a secret."""
-    holder = {
-        "contact_id": HOLDER,
-        "name": f"{profile.first_name} {profile.last_name}",
-        "email": profile.email,
-        "phone": profile.phone,
-        "roles": list(HOLDER_ROLES),
-    }
-    others = [
-        {
-            "contact_id": contact_id,
-            "name": contact["name"],
-            "email": contact["email"],
-            "phone": contact["phone"],
-            "roles": list(contact["roles"]),
-        }
-        for contact_id, contact in profile.contacts.items()
-    ]
-    return {
-        "profile_id": str(profile.id),
-        "version": profile.version,
-        "first_name": profile.first_name,
-        "last_name": profile.last_name,
-        "email": profile.email,
-        "phone": profile.phone,
-        "address": {name: profile.address.get(name) for name in ADDRESS_FIELDS},
-        "additional_info": dict(profile.additional_info),
-        "contacts": [holder, *others],
-        "preferences": dict(profile.preferences),
-        "card": public_card(profile.card),
-        "social": dict(profile.social),
-        "newsletters": {
-            "categories": sorted(profile.newsletters),
-            "consents": {name: dict(consent) for name, consent in profile.newsletters.items()},
-            "unsubscribed_at": profile.unsubscribed_at,
-        },
-        "registered_at": profile.created_on.isoformat(),
-        "updated_at": profile.modified_on.isoformat(),
-    }
+    """The read side's record of a profile, shaped from the aggregate's state."""
+    return profile_record(profile.state)
 
 
 def masked_fields(event: ev.ProfileEvent) -> dict[str, Any]:

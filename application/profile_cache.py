@@ -22,6 +22,8 @@ def project_profile(
     """The library's projector without its per-event runtime protocol check (slow)."""
     for event in events:
         profile = cast(CanMutateAggregate[UUID], event).mutate(profile)
+    if isinstance(profile, Profile):
+        profile.settle()
     return profile
 
 

@@ -10,7 +10,6 @@ from uuid import UUID
 from application.base import CommandApplication
 from application.context import CommandContext
 from application.ports import CommandResult
-from domain.card import card_brand_info
 from domain.events import Meta
 from domain.inputs import (
     AdditionalInfoInput,
@@ -23,10 +22,11 @@ from domain.inputs import (
     Subscription,
     parse,
 )
-from domain.newsletter import Decision, resolve_categories
-from domain.password import Strength, estimate_strength, generate_password
 from domain.profile import Profile
-from domain.rules import check_card, check_registration
+from domain.sections.credit_card import card_brand_info, check_card
+from domain.sections.newsletters import Decision, resolve_categories
+from domain.sections.password import Strength, estimate_strength, generate_password
+from domain.sections.registration import check_registration
 
 Data = Mapping[str, Any]
 
@@ -126,7 +126,7 @@ class ProfileService(CommandApplication):
         fingerprint = self.vault.fingerprint(number)
 
         def act(profile: Profile, meta: Meta) -> None:
-            current = profile.card or {}
+            current = profile.state["card"] or {}
             same = current.get("fingerprint") == fingerprint
             summary = {
                 "token": current["token"] if same else self.vault.store(number),

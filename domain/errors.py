@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 from uuid import UUID
 
 
@@ -36,9 +37,49 @@ class DomainError(Exception):
 
 
 class RuleViolation(DomainError):
-    """A command refused by a rule of domain.md (HTTP 422)."""
+    """A command refused by a rule of domain.md (HTTP 422), with one of the codes declared here."""
 
     code = "rule_violation"
+    CODES: ClassVar[frozenset[str]] = frozenset(
+        {
+            # A. Contact information
+            "immutable_field",
+            "invalid_email",
+            "invalid_phone",
+            "invalid_country",
+            "invalid_postal_code",
+            # B. Additional information
+            "vat_requires_company",
+            "invalid_vat_number",
+            "invalid_url",
+            # Account contacts
+            "cannot_remove_holder",
+            "contact_in_use",
+            "unknown_contact",
+            # C. Account preferences
+            "invalid_channel",
+            "invalid_language",
+            # D. Password
+            "wrong_password",
+            "too_many_attempts",
+            "weak_password",
+            "password_reused",
+            # E. Credit card
+            "invalid_card_number",
+            "unsupported_card_brand",
+            "invalid_expiry",
+            "card_expired",
+            "confirmation_required",
+            "no_card",
+            # F. Social media accounts
+            "unsupported_network",
+            "invalid_social_url",
+            # G. Newsletters
+            "unknown_newsletter_category",
+            # Malformed input found by a rule rather than by its shape
+            "validation_error",
+        }
+    )
 
     def __init__(
         self,
@@ -48,6 +89,8 @@ class RuleViolation(DomainError):
         *,
         feedback: Sequence[str] = (),
     ) -> None:
+        if code not in self.CODES:
+            raise ValueError(f"{code!r} is not an error code of the domain (RuleViolation.CODES)")
         super().__init__(message, code=code, field=field)
         self.feedback: tuple[str, ...] = tuple(feedback)
 

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, Protocol, cast
 
 from eventsourcing.domain import Aggregate
-
-if TYPE_CHECKING:
-    from domain.profile import Profile
 
 
 @dataclass(frozen=True)
@@ -30,8 +27,10 @@ class Meta:
         }
 
 
-# How many wrong-password timestamps a profile keeps (the lock-out needs no more).
-REJECTIONS_KEPT = 5
+class Evolving(Protocol):
+    """What an event is applied to: the aggregate, which evolves its state by it."""
+
+    def take(self, event: ProfileEvent) -> None: ...
 
 
 class ProfileEvent(Aggregate.Event):
@@ -42,10 +41,7 @@ class ProfileEvent(Aggregate.Event):
     recorded_when_refused: ClassVar[bool] = False
 
     def apply(self, aggregate: object) -> None:
-        self.apply_to(cast("Profile", aggregate))
-
-    def apply_to(self, profile: Profile) -> None:
-        raise NotImplementedError
+        cast(Evolving, aggregate).take(self)
 
 
 class ProfileRegistered(Aggregate.Created, ProfileEvent):
@@ -65,26 +61,13 @@ class ProfileRegistered(Aggregate.Created, ProfileEvent):
     def upcast_v1_v2(state: dict[str, Any]) -> None:
         state.setdefault("language", "fr")
 
-    def apply_to(self, profile: Profile) -> None:
-        pass
-
 
 class ContactChanged(ProfileEvent):
     changes: dict[str, Any]
 
-    def apply_to(self, profile: Profile) -> None:
-        for name, value in self.changes.items():
-            if name.startswith("address."):
-                profile.address = {**profile.address, name.removeprefix("address."): value}
-            else:
-                setattr(profile, name, value)
-
 
 class AdditionalInfoChanged(ProfileEvent):
     changes: dict[str, str | None]
-
-    def apply_to(self, profile: Profile) -> None:
-        profile.additional_info = {**profile.additional_info, **self.changes}
 
 
 class AccountContactAdded(ProfileEvent):
@@ -94,38 +77,17 @@ class AccountContactAdded(ProfileEvent):
     phone: str | None
     roles: list[str]
 
-    def apply_to(self, profile: Profile) -> None:
-        profile.contacts = {
-            **profile.contacts,
-            self.contact_id: {
-                "name": self.name,
-                "email": self.email,
-                "phone": self.phone,
-                "roles": list(self.roles),
-            },
-        }
-
 
 class AccountContactRemoved(ProfileEvent):
     contact_id: str
-
-    def apply_to(self, profile: Profile) -> None:
-        profile.contacts = {k: v for k, v in profile.contacts.items() if k != self.contact_id}
 
 
 class PreferencesChanged(ProfileEvent):
     changes: dict[str, Any]
 
-    def apply_to(self, profile: Profile) -> None:
-        profile.preferences = {**profile.preferences, **self.changes}
-
 
 class PasswordChanged(ProfileEvent):
     password_hash: str
-
-    def apply_to(self, profile: Profile) -> None:
-        profile.password_hash = self.password_hash
-        profile.rejected_attempts = []
 
 
 class PasswordChangeRejected(ProfileEvent):
@@ -134,65 +96,36 @@ class PasswordChangeRejected(ProfileEvent):
     recorded_when_refused: ClassVar[bool] = True
     reason: str
 
-    def apply_to(self, profile: Profile) -> None:
-        attempts = [*profile.rejected_attempts, self.timestamp.isoformat()]
-        profile.rejected_attempts = attempts[-REJECTIONS_KEPT:]
-
 
 class CardRegistered(ProfileEvent):
     card: dict[str, Any]
-
-    def apply_to(self, profile: Profile) -> None:
-        profile.card = dict(self.card)
 
 
 class CardReplaced(ProfileEvent):
     old_card: dict[str, Any]
     card: dict[str, Any]
 
-    def apply_to(self, profile: Profile) -> None:
-        profile.card = dict(self.card)
-
 
 class CardRemoved(ProfileEvent):
     old_card: dict[str, Any]
-
-    def apply_to(self, profile: Profile) -> None:
-        profile.card = None
 
 
 class SocialAccountLinked(ProfileEvent):
     network: str
     url: str
 
-    def apply_to(self, profile: Profile) -> None:
-        profile.social = {**profile.social, self.network: self.url}
-
 
 class SocialAccountUnlinked(ProfileEvent):
     network: str
-
-    def apply_to(self, profile: Profile) -> None:
-        profile.social = {k: v for k, v in profile.social.items() if k != self.network}
 
 
 class NewsletterSubscriptionsChanged(ProfileEvent):
     categories: list[str]
     consent: dict[str, Any]
 
-    def apply_to(self, profile: Profile) -> None:
-        profile.newsletters = {
-            category: profile.newsletters.get(category, self.consent)
-            for category in self.categories
-        }
-
 
 class NewsletterUnsubscribed(ProfileEvent):
     categories: list[str]
-
-    def apply_to(self, profile: Profile) -> None:
-        profile.newsletters = {}
-        profile.unsubscribed_at = self.timestamp.isoformat()
 
 
 EVENT_CLASSES: tuple[type[ProfileEvent], ...] = (

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import Aggregate
 
 from domain import events as ev
-from domain.contact import normalise_email, normalise_phone
 from domain.errors import RuleViolation
 from domain.events import Meta
 from domain.inputs import (
@@ -21,52 +20,80 @@ from domain.inputs import (
     PasswordChange,
     PreferencesPatch,
 )
-from domain.newsletter import Decision, may_send
-from domain.password import check_new_password
-from domain.rules import (
-    CARD_SUMMARY_FIELDS,
-    DEFAULT_PREFERENCES,
-    HOLDER,
+from domain.sections.account_contacts import HOLDER
+from domain.sections.account_preferences import check_channel, check_language
+from domain.sections.additional_information import additional_info_after
+from domain.sections.contact_information import (
+    contact_changes,
+    normalise_email,
+    normalise_phone,
+)
+from domain.sections.credit_card import CARD_SUMMARY_FIELDS
+from domain.sections.newsletters import Decision, may_send
+from domain.sections.password import (
     MAX_REJECTIONS,
-    REGISTRATION_FIELDS,
     REJECTION_WINDOW,
     PasswordHashing,
-    additional_info_after,
-    check_channel,
-    check_language,
-    contact_changes,
+    check_new_password,
     user_inputs,
 )
-from domain.social import NETWORKS, normalise_social_url
+from domain.sections.registration import REGISTRATION_FIELDS
+from domain.sections.social_media import NETWORKS, normalise_social_url
+from domain.state import ProfileState, evolve
 
 
 class Profile(Aggregate):
-    def __init__(
-        self,
-        first_name: str,
-        last_name: str,
-        email: str,
-        phone: str | None,
-        address: dict[str, str | None],
-        language: str,
-        password_hash: str,
-    ) -> None:
-        self.first_name = first_name
-        self.last_name = last_name
-        self.email = email
-        self.phone = phone
-        self.address = dict(address)
-        self.password_hash = password_hash
-        self.additional_info: dict[str, str | None] = dict.fromkeys(
-            ("company", "vat_number", "job_title", "website")
+    """Its state is `state`, evolved by `domain.state.evolve` with each event it takes.
+
+    v2 keeps the state in one attribute; a v1 snapshot (the state's fields as attributes)
+    is upcast."""
+
+    class_version: ClassVar[int] = 2
+    state: ProfileState
+
+    def __init__(self) -> None:
+        """The registration event gives the state (see `take`)."""
+
+    def take(self, event: ev.ProfileEvent) -> None:
+        self.state = evolve(getattr(self, "state", None), event)
+
+    def settle(self) -> None:
+        """Once loaded: a state upcast from a v1 snapshot learns its id, version and instants."""
+        if not self.state["profile_id"]:
+            self.state = {
+                **self.state,
+                "profile_id": str(self.id),
+                "version": self.version,
+                "registered_at": self.created_on.isoformat(),
+                "updated_at": self.modified_on.isoformat(),
+            }
+
+    @staticmethod
+    def upcast_v1_v2(attributes: dict[str, Any]) -> None:
+        fields = (
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "address",
+            "additional_info",
+            "contacts",
+            "preferences",
+            "card",
+            "social",
+            "newsletters",
+            "unsubscribed_at",
+            "password_hash",
+            "rejected_attempts",
         )
-        self.contacts: dict[str, dict[str, Any]] = {}
-        self.preferences: dict[str, Any] = {**DEFAULT_PREFERENCES, "language": language}
-        self.rejected_attempts: list[str] = []
-        self.card: dict[str, Any] | None = None
-        self.social: dict[str, str] = {}
-        self.newsletters: dict[str, dict[str, Any]] = {}
-        self.unsubscribed_at: str | None = None
+        state = {name: attributes.pop(name, None) for name in fields}
+        attributes["state"] = {
+            "profile_id": "",  # with the version and instants, set once loaded (`settle`)
+            "version": 0,
+            **state,
+            "registered_at": "",
+            "updated_at": "",
+        }
 
     @classmethod
     def register(
@@ -87,26 +114,26 @@ class Profile(Aggregate):
 
     @property
     def user_inputs(self) -> list[str]:
-        return user_inputs(self.first_name, self.last_name, self.email)
+        return user_inputs(self.state["first_name"], self.state["last_name"], self.state["email"])
 
     # A. Contact information
     def change_contact(self, patch: ContactPatch, meta: Meta) -> None:
-        names = ("first_name", "last_name", "email", "phone", "address")
-        changes = contact_changes({name: getattr(self, name) for name in names}, patch)
+        changes = contact_changes(self.state, patch)
         if changes:
             self.trigger_event(ev.ContactChanged, changes=changes, **meta.fields())
 
     # B. Additional information
     def change_additional_info(self, info: AdditionalInfoInput, meta: Meta) -> None:
-        after = additional_info_after(self.additional_info, info)
-        changes = {k: v for k, v in after.items() if self.additional_info.get(k) != v}
+        current = self.state["additional_info"]
+        after = additional_info_after(current, info)
+        changes = {k: v for k, v in after.items() if current.get(k) != v}
         if changes:
             self.trigger_event(ev.AdditionalInfoChanged, changes=changes, **meta.fields())
 
     # Account contacts
     def add_contact(self, contact: NewContact, meta: Meta) -> str:
         email = normalise_email(contact.email)
-        country = self.address.get("country")
+        country = self.state["address"].get("country")
         phone = normalise_phone(contact.phone, country) if contact.phone else None
         contact_id = uuid4().hex[:12]
         self.trigger_event(
@@ -126,7 +153,7 @@ class Profile(Aggregate):
                 "cannot_remove_holder", "The account holder cannot be removed.", "contact_id"
             )
         self.check_contact_exists(contact_id, "contact_id")
-        if self.preferences["billing_contact_id"] == contact_id:
+        if self.state["preferences"]["billing_contact_id"] == contact_id:
             raise RuleViolation(
                 "contact_in_use",
                 "This contact is the billing contact; choose another one first.",
@@ -135,7 +162,7 @@ class Profile(Aggregate):
         self.trigger_event(ev.AccountContactRemoved, contact_id=contact_id, **meta.fields())
 
     def check_contact_exists(self, contact_id: str, field: str) -> None:
-        if contact_id != HOLDER and contact_id not in self.contacts:
+        if contact_id != HOLDER and contact_id not in self.state["contacts"]:
             raise RuleViolation("unknown_contact", "No such contact on this profile.", field)
 
     # C. Preferences
@@ -147,14 +174,16 @@ class Profile(Aggregate):
             check_channel(given["communication_channel"])
         if "language" in given:
             check_language(given["language"])
-        changes = {k: v for k, v in given.items() if self.preferences.get(k) != v}
+        changes = {k: v for k, v in given.items() if self.state["preferences"].get(k) != v}
         if changes:
             self.trigger_event(ev.PreferencesChanged, changes=changes, **meta.fields())
 
     # D. Password
     def check_password_attempts(self, now: datetime) -> None:
         since = now - REJECTION_WINDOW
-        recent = sorted(t for t in map(datetime.fromisoformat, self.rejected_attempts) if t > since)
+        recent = sorted(
+            t for t in map(datetime.fromisoformat, self.state["rejected_attempts"]) if t > since
+        )
         if len(recent) >= MAX_REJECTIONS:
             retry_at = recent[-MAX_REJECTIONS] + REJECTION_WINDOW
             raise RuleViolation(
@@ -166,7 +195,7 @@ class Profile(Aggregate):
     def change_password(self, change: PasswordChange, hasher: PasswordHashing, meta: Meta) -> None:
         """Refusing a wrong current password records PasswordChangeRejected before raising."""
         self.check_password_attempts(meta.at)
-        if not hasher.verify(self.password_hash, change.current_password):
+        if not hasher.verify(self.state["password_hash"] or "", change.current_password):
             self.trigger_event(ev.PasswordChangeRejected, reason="wrong_password", **meta.fields())
             raise RuleViolation(
                 "wrong_password", "The current password is wrong.", "current_password"
@@ -182,24 +211,26 @@ class Profile(Aggregate):
     # E. Credit card
     def register_card(self, card: Mapping[str, Any], meta: Meta) -> None:
         summary = {name: card[name] for name in CARD_SUMMARY_FIELDS}
-        if self.card is None:
+        if self.state["card"] is None:
             self.trigger_event(ev.CardRegistered, card=summary, **meta.fields())
-        elif summary != self.card:
-            self.trigger_event(ev.CardReplaced, old_card=self.card, card=summary, **meta.fields())
+        elif summary != self.state["card"]:
+            self.trigger_event(
+                ev.CardReplaced, old_card=self.state["card"], card=summary, **meta.fields()
+            )
 
     def remove_card(self, confirm: bool, meta: Meta) -> None:
-        if self.card is None:
+        if self.state["card"] is None:
             raise RuleViolation("no_card", "There is no card to remove.", "card")
         if confirm is not True:
             raise RuleViolation(
                 "confirmation_required", "Removing the card needs confirm=true.", "confirm"
             )
-        self.trigger_event(ev.CardRemoved, old_card=self.card, **meta.fields())
+        self.trigger_event(ev.CardRemoved, old_card=self.state["card"], **meta.fields())
 
     # F. Social media accounts
     def link_social(self, network: str, url: str, meta: Meta) -> None:
         url = normalise_social_url(network, url)
-        if self.social.get(network) != url:
+        if self.state["social"].get(network) != url:
             self.trigger_event(ev.SocialAccountLinked, network=network, url=url, **meta.fields())
 
     def unlink_social(self, network: str, meta: Meta) -> None:
@@ -207,14 +238,14 @@ class Profile(Aggregate):
             raise RuleViolation(
                 "unsupported_network", f"Supported networks are: {', '.join(NETWORKS)}.", "network"
             )
-        if network in self.social:
+        if network in self.state["social"]:
             self.trigger_event(ev.SocialAccountUnlinked, network=network, **meta.fields())
 
     # G. Newsletters
     def subscribe(self, categories: list[str], consent: Consent, meta: Meta) -> None:
         """Subscribe to exactly `categories` (already resolved against the known ones)."""
         check_language(consent.language, "consent.language")
-        if sorted(self.newsletters) != sorted(categories):
+        if sorted(self.state["newsletters"]) != sorted(categories):
             record = {**consent.model_dump(), "at": meta.at.isoformat(), "actor": meta.actor}
             self.trigger_event(
                 ev.NewsletterSubscriptionsChanged,
@@ -224,16 +255,18 @@ class Profile(Aggregate):
             )
 
     def unsubscribe(self, meta: Meta) -> None:
-        if self.newsletters:
+        if self.state["newsletters"]:
             self.trigger_event(
-                ev.NewsletterUnsubscribed, categories=sorted(self.newsletters), **meta.fields()
+                ev.NewsletterUnsubscribed,
+                categories=sorted(self.state["newsletters"]),
+                **meta.fields(),
             )
 
     def may_send(self, kind: str, known_categories: Collection[str]) -> Decision:
         return may_send(
             kind,
-            self.newsletters,
-            bool(self.preferences["domain_suggestions"]),
+            self.state["newsletters"],
+            bool(self.state["preferences"]["domain_suggestions"]),
             known_categories,
-            self.unsubscribed_at,
+            self.state["unsubscribed_at"],
         )

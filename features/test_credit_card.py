@@ -6,7 +6,7 @@ from typing import Any
 
 from pytest_bdd import parsers, scenarios, then, when
 
-from domain.card import BRAND_NAMES
+from domain.sections.credit_card import BRAND_NAMES
 from features.drivers import Driver, Outcome
 from features.support import Customer, act
 

@@ -7,7 +7,7 @@ from uuid import uuid4
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from domain.card import BRAND_NAMES
+from domain.sections.credit_card import BRAND_NAMES
 from features.drivers import Driver, Outcome
 from features.support import Customer, act, done, register
 from tests.support import FakeClock

@@ -11,7 +11,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking, TrackingRecorder
 
-Record = dict[str, Any]
+from domain.state import ProfileState
+
+Record = dict[str, Any]  # what a reader is shown (domain.disclosure.profile_record)
 Entry = dict[str, Any]
 
 
@@ -36,32 +38,35 @@ class ViewRecorder(TrackingRecorder):
 
 
 class ProfileViewRecorder(ViewRecorder):
-    """One record per profile, the shape of the read-side interface, never a secret."""
+    """Each profile's state without its secrets; read as the record readers are shown."""
 
     @abstractmethod
     def evolve(
-        self, profile_id: str, change: Callable[[Record | None], Record | None], tracking: Tracking
+        self,
+        profile_id: str,
+        change: Callable[[ProfileState | None], ProfileState | None],
+        tracking: Tracking,
     ) -> None:
         """In one transaction (the batch's, if one is open): record `tracking`, then store
-        `change(current record)` unless it is None."""
+        `change(current state)` unless it is None."""
 
     @abstractmethod
     def get(self, profile_id: UUID | str) -> Record | None:
-        """The profile's current record, None when unknown."""
+        """The profile's current record (`profile_record` of its state), None when unknown."""
 
 
 class AuditRecorder(ViewRecorder):
-    """One entry per recorded event, and each profile's last known record for `before`."""
+    """One entry per recorded event, and each profile's last known state for `before`."""
 
     @abstractmethod
     def append(
         self,
         profile_id: str,
-        step: Callable[[Record | None], tuple[Record, Entry] | None],
+        step: Callable[[ProfileState | None], tuple[ProfileState, Entry] | None],
         tracking: Tracking,
     ) -> None:
         """In one transaction (the batch's, if one is open): record `tracking`;
-        `step(last record)` gives the new one and the entry to append, or None for nothing."""
+        `step(last state)` gives the new one and the entry to append, or None for nothing."""
 
     @abstractmethod
     def entries(

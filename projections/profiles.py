@@ -9,25 +9,18 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
 from domain import events as ev
+from domain.state import ProfileState
 from projections.ports import (
     AudienceChange,
     AudienceRecorder,
     AuditRecorder,
     Entry,
     ProfileViewRecorder,
-    Record,
 )
-from projections.records import changes, evolve
+from projections.records import changes, step
 
 # A view that starts after the first event (`start_after`) sees events of profiles whose
 # registration it never saw: it follows only the profiles it has seen registered.
-
-
-def evolve_known(event: ev.ProfileEvent, record: Record | None) -> Record | None:
-    if record is None and not isinstance(event, ev.ProfileRegistered):
-        return None
-    return evolve(event, record)
-
 
 class ProfileViewProjection(Projection[ProfileViewRecorder]):
     name = "profile_view"
@@ -38,16 +31,14 @@ class ProfileViewProjection(Projection[ProfileViewRecorder]):
 
     @process_event.register
     def profile_event(self, event: ev.ProfileEvent, tracking: Tracking) -> None:
-        self.view.evolve(
-            str(event.originator_id), lambda record: evolve_known(event, record), tracking
-        )
+        self.view.evolve(str(event.originator_id), lambda state: step(event, state), tracking)
 
 
 def audit_step(
-    event: ev.ProfileEvent, tracking: Tracking, before: Record | None
-) -> tuple[Record, Entry] | None:
-    """The audit's next known record and the entry for `event` at `tracking`."""
-    after = evolve_known(event, before)
+    event: ev.ProfileEvent, tracking: Tracking, before: ProfileState | None
+) -> tuple[ProfileState, Entry] | None:
+    """The audit's next known state and the entry for `event` at `tracking`."""
+    after = step(event, before)
     if after is None:
         return None
     name = type(event).__name__

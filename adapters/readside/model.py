@@ -25,7 +25,7 @@ from adapters.readside.views.postgres import (
 from adapters.readside.views.profiles import SqlProfileView
 from adapters.readside.views.sqlite import SQLiteAudienceView, SQLiteAuditView, SQLiteProfileView
 from domain.errors import ProfileNotFound
-from domain.newsletter import Decision, may_send
+from domain.sections.newsletters import Decision, may_send
 from projections.profiles import AudienceProjection, AuditProjection, ProfileViewProjection
 
 PAGE = 5000  # events replayed per transaction when rebuilding

@@ -45,7 +45,7 @@ def test_history_lists_every_event_with_secrets_masked(cli, story, service):
     assert names == ["ProfileRegistered", "ContactChanged", "CardRegistered", "PasswordChanged"]
     assert shown["events"][3]["fields"] == {"password": "changed"}
     assert shown["events"][2]["fields"]["card"]["last4"] == "1111"
-    token = service.get_profile(profile_id).card["token"]
+    token = service.get_profile(profile_id).state["card"]["token"]
     for secret in (
         STRONG_PASSWORD,
         OTHER_STRONG_PASSWORD,

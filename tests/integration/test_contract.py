@@ -17,8 +17,12 @@ from domain.errors import (
 from tests.support import OTHER_STRONG_PASSWORD, STRONG_PASSWORD, ctx, registration
 
 CONSENT = {"channel": "portal", "text_version": "2026-01", "language": "fr"}
-CARD = {"holder_name": "Marie Tremblay", "number": "4111 1111 1111 1111", "exp_month": 8,
-        "exp_year": 2029}
+CARD = {
+    "holder_name": "Marie Tremblay",
+    "number": "4111 1111 1111 1111",
+    "exp_month": 8,
+    "exp_year": 2029,
+}
 
 
 def test_a_profile_lives_through_every_section_and_reads_back_from_a_fresh_service(
@@ -35,17 +39,20 @@ def test_a_profile_lives_through_every_section_and_reads_back_from_a_fresh_servi
         service.change_additional_info(
             pid, {"company": "Acme", "vat_number": "FR 40 303 265 045"}, ctx()
         ),
-        service.add_contact(pid, {"name": "Luc", "email": "luc@acme.ca", "roles": ["billing"]},
-                            ctx()),
+        service.add_contact(
+            pid, {"name": "Luc", "email": "luc@acme.ca", "roles": ["billing"]}, ctx()
+        ),
     ]
     contact_id = steps[-1].contact_id
     steps += [
         service.change_preferences(
-            pid, {"billing_contact_id": contact_id, "language": "en", "pdf_invoices": True},
+            pid,
+            {"billing_contact_id": contact_id, "language": "en", "pdf_invoices": True},
             ctx(),
         ),
         service.change_password(
-            pid, {"current_password": STRONG_PASSWORD, "new_password": OTHER_STRONG_PASSWORD},
+            pid,
+            {"current_password": STRONG_PASSWORD, "new_password": OTHER_STRONG_PASSWORD},
             ctx(),
         ),
         service.register_card(pid, CARD, ctx()),
@@ -55,8 +62,14 @@ def test_a_profile_lives_through_every_section_and_reads_back_from_a_fresh_servi
     ]
     assert [s.version for s in steps] == list(range(2, 11))
     assert [e for s in steps for e in s.events] == [
-        "ContactChanged", "AdditionalInfoChanged", "AccountContactAdded", "PreferencesChanged",
-        "PasswordChanged", "CardRegistered", "CardReplaced", "SocialAccountLinked",
+        "ContactChanged",
+        "AdditionalInfoChanged",
+        "AccountContactAdded",
+        "PreferencesChanged",
+        "PasswordChanged",
+        "CardRegistered",
+        "CardReplaced",
+        "SocialAccountLinked",
         "NewsletterSubscriptionsChanged",
     ]
 
@@ -64,19 +77,23 @@ def test_a_profile_lives_through_every_section_and_reads_back_from_a_fresh_servi
     try:
         profile = fresh.service.get_profile(pid)
         assert profile.version == 10
-        assert profile.email == "Marie@example.com"
-        assert (profile.phone, profile.address["city"]) == ("+14185550199", "Laval")
-        assert profile.additional_info["vat_number"] == "FR40303265045"
-        assert profile.contacts[contact_id]["roles"] == ["billing"]
-        assert profile.preferences["billing_contact_id"] == contact_id
-        assert fresh.service.hasher.verify(profile.password_hash, OTHER_STRONG_PASSWORD)
-        assert (profile.card["brand"], profile.card["last4"]) == ("mastercard", "4444")
-        assert fresh.service.vault.reveal(profile.card["token"]) == "5555555555554444"
-        assert profile.social == {"facebook": "https://www.facebook.com/marie.t"}
-        assert fresh.service.may_send(pid, "newsletter:tips").allowed
-        assert [e.originator_version for e in fresh.service.events.get(pid)] == list(
-            range(1, 11)
+        assert profile.state["email"] == "Marie@example.com"
+        assert (profile.state["phone"], profile.state["address"]["city"]) == (
+            "+14185550199",
+            "Laval",
         )
+        assert profile.state["additional_info"]["vat_number"] == "FR40303265045"
+        assert profile.state["contacts"][contact_id]["roles"] == ["billing"]
+        assert profile.state["preferences"]["billing_contact_id"] == contact_id
+        assert fresh.service.hasher.verify(profile.state["password_hash"], OTHER_STRONG_PASSWORD)
+        assert (profile.state["card"]["brand"], profile.state["card"]["last4"]) == (
+            "mastercard",
+            "4444",
+        )
+        assert fresh.service.vault.reveal(profile.state["card"]["token"]) == "5555555555554444"
+        assert profile.state["social"] == {"facebook": "https://www.facebook.com/marie.t"}
+        assert fresh.service.may_send(pid, "newsletter:tips").allowed
+        assert [e.originator_version for e in fresh.service.events.get(pid)] == list(range(1, 11))
     finally:
         fresh.close()
 
@@ -92,8 +109,10 @@ def test_the_store_answers_refusals_with_their_codes(service, profile_id):
             ),
             "invalid_card_number",
         ),
-        (lambda: service.change_preferences(profile_id, {"pdf_invoices": "yes"}, ctx()),
-         "validation_error"),
+        (
+            lambda: service.change_preferences(profile_id, {"pdf_invoices": "yes"}, ctx()),
+            "validation_error",
+        ),
         (lambda: service.get_profile(uuid4()), "profile_not_found"),
     ]
     for command, code in refusals:
@@ -120,9 +139,12 @@ def test_versions_and_idempotency_keys_behave_alike_on_every_store(service, prof
     first = service.change_preferences(
         profile_id, {"language": "en"}, ctx(expected_version=1, idempotency_key=key)
     )
-    assert service.change_preferences(
-        profile_id, {"language": "en"}, ctx(expected_version=1, idempotency_key=key)
-    ) == first
+    assert (
+        service.change_preferences(
+            profile_id, {"language": "en"}, ctx(expected_version=1, idempotency_key=key)
+        )
+        == first
+    )
     with pytest.raises(IdempotencyKeyReused):
         service.change_preferences(profile_id, {"language": "fr"}, ctx(idempotency_key=key))
     with pytest.raises(VersionConflict):
@@ -135,5 +157,5 @@ def test_versions_and_idempotency_keys_behave_alike_on_every_store(service, prof
 def test_an_earlier_version_of_a_profile_can_be_read(service, profile_id):
     service.change_preferences(profile_id, {"language": "en"}, ctx())
     service.change_preferences(profile_id, {"language": "fr"}, ctx())
-    assert service.get_profile(profile_id, version=2).preferences["language"] == "en"
-    assert service.get_profile(profile_id).preferences["language"] == "fr"
+    assert service.get_profile(profile_id, version=2).state["preferences"]["language"] == "en"
+    assert service.get_profile(profile_id).state["preferences"]["language"] == "fr"

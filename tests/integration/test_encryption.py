@@ -62,7 +62,7 @@ def test_with_an_events_key_stored_events_and_snapshots_are_unreadable_but_the_a
     again = build(private_settings, clock=clock)
     try:
         profile = again.service.get_profile(pid)
-        assert (profile.email, profile.address["city"]) == (email, "Gatineau")
+        assert (profile.state["email"], profile.state["address"]["city"]) == (email, "Gatineau")
     finally:
         again.close()
 
@@ -81,7 +81,7 @@ def test_the_vault_keeps_card_numbers_encrypted_in_a_table_of_its_own(
         {"holder_name": "Marie", "number": NUMBER, "exp_month": 1, "exp_year": 2031},
         ctx(),
     )
-    token = service.get_profile(profile_id).card["token"]
+    token = service.get_profile(profile_id).state["card"]["token"]
     row = container.sql.fetchone("SELECT * FROM card_vault WHERE token = ?", (token,))
     assert row is not None
     assert NUMBER.encode() not in bytes(row["ciphertext"])

@@ -109,6 +109,9 @@ def test_events_carry_their_metadata_and_mask_every_secret(service, history, pro
     }
     profile = service.get_profile(profile_id)
     dumped = json.dumps(events)
-    assert profile.password_hash not in dumped and "argon2" not in dumped
-    assert profile.card["token"] not in dumped and profile.card["fingerprint"] not in dumped
+    assert profile.state["password_hash"] not in dumped and "argon2" not in dumped
+    assert (
+        profile.state["card"]["token"] not in dumped
+        and profile.state["card"]["fingerprint"] not in dumped
+    )
     assert "4242424242424242" not in dumped

@@ -59,7 +59,7 @@ def test_concurrent_retries_with_one_key_record_the_command_once(service, profil
     # A retry that loses the race at save time finds the winner's key and answers with it.
     assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
     assert len({(o.version, o.contact_id) for o in outcomes}) == 1
-    assert len(service.get_profile(profile_id).contacts) == 1
+    assert len(service.get_profile(profile_id).state["contacts"]) == 1
     assert [e.originator_version for e in service.events.get(profile_id)] == [1, 2]
 
 

@@ -28,7 +28,7 @@ def pick(items: list[str], n: int) -> str:
 
 
 def contact_ids(s: Service, p: UUID) -> list[str]:
-    return ["holder", *s.get_profile(p).contacts]
+    return ["holder", *s.get_profile(p).state["contacts"]]
 
 
 def change_contact(s: Service, p: UUID, n: int) -> None:
@@ -68,7 +68,9 @@ def preferences(s: Service, p: UUID, n: int) -> None:
 
 def password(s: Service, p: UUID, n: int) -> None:
     passwords = (STRONG_PASSWORD, OTHER_STRONG_PASSWORD)
-    current = next(w for w in passwords if s.hasher.verify(s.get_profile(p).password_hash, w))
+    current = next(
+        w for w in passwords if s.hasher.verify(s.get_profile(p).state["password_hash"], w)
+    )
     new = passwords[1 - passwords.index(current)]
     given_current = current if n % 3 else "not the password at all"  # then it is recorded
     s.change_password(p, {"current_password": given_current, "new_password": new}, ctx())
@@ -92,7 +94,7 @@ def card(s: Service, p: UUID, n: int) -> None:
 
 
 def social(s: Service, p: UUID, n: int) -> None:
-    linked = list(s.get_profile(p).social)
+    linked = list(s.get_profile(p).state["social"])
     if n % 3 == 0 and linked:
         s.unlink_social(p, pick(linked, n), ctx())
     else:
@@ -101,7 +103,7 @@ def social(s: Service, p: UUID, n: int) -> None:
 
 
 def newsletters(s: Service, p: UUID, n: int) -> None:
-    if n % 3 == 0 and s.get_profile(p).newsletters:
+    if n % 3 == 0 and s.get_profile(p).state["newsletters"]:
         s.unsubscribe_newsletters(p, ctx())
     else:
         consent = {"channel": "api", "text_version": f"v{n}", "language": "en"}

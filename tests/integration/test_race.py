@@ -55,7 +55,7 @@ def test_of_eight_writers_at_the_same_expected_version_exactly_one_wins(service,
         assert all(o.expected == version for o in losers)
     versions = [e.originator_version for e in service.events.get(profile_id)]
     assert versions == list(range(1, 5))
-    assert len(service.get_profile(profile_id).contacts) == 3
+    assert len(service.get_profile(profile_id).state["contacts"]) == 3
 
 
 @pytest.mark.postgres
@@ -87,6 +87,6 @@ def test_of_writers_in_two_processes_at_one_expected_version_exactly_one_wins(
             assert all(isinstance(o, VersionConflict) for o in outcomes if o not in winners)
         versions = [e.originator_version for e in service.events.get(profile_id)]
         assert versions == list(range(1, 5))
-        assert len(second.service.get_profile(profile_id).contacts) == 3
+        assert len(second.service.get_profile(profile_id).state["contacts"]) == 3
     finally:
         second.close()

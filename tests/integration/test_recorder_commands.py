@@ -36,7 +36,7 @@ def test_a_due_snapshot_is_recorded_with_the_event_that_makes_it_due(service, pr
     assert snapshot_versions(service, profile_id) == [SNAPSHOT_INTERVAL]
     snapshot = service.snapshots.recorder.select_events(profile_id)[0]
     restored = service.mapper.to_domain_event(snapshot).mutate(None)
-    assert restored.social == {"twitter": f"https://x.com/m{SNAPSHOT_INTERVAL}"}
+    assert restored.state["social"] == {"twitter": f"https://x.com/m{SNAPSHOT_INTERVAL}"}
 
 
 def test_a_refused_write_records_neither_its_key_nor_its_snapshot(service, profile_id):

@@ -83,11 +83,14 @@ def test_a_new_process_sees_every_change_and_every_idempotency_key(settings, clo
         service = container.service
         profile = service.get_profile(pid)
         assert profile.version == 5
-        assert profile.preferences["language"] == "en"
-        assert service.hasher.verify(profile.password_hash, OTHER_STRONG_PASSWORD)
-        assert (profile.card["brand"], profile.card["last4"]) == ("mastercard", "4444")
-        assert service.vault.reveal(profile.card["token"]) == "5555555555554444"
-        assert list(profile.contacts) == [written["added"].contact_id]
+        assert profile.state["preferences"]["language"] == "en"
+        assert service.hasher.verify(profile.state["password_hash"], OTHER_STRONG_PASSWORD)
+        assert (profile.state["card"]["brand"], profile.state["card"]["last4"]) == (
+            "mastercard",
+            "4444",
+        )
+        assert service.vault.reveal(profile.state["card"]["token"]) == "5555555555554444"
+        assert list(profile.state["contacts"]) == [written["added"].contact_id]
         assert service.may_send(pid, "newsletter:news").allowed
 
         replayed = service.add_contact(

@@ -6,4 +6,4 @@ def test_registers_a_profile_and_reads_it_back(service):
     profile = service.get_profile(result.profile_id)
     assert result.version == 1
     assert result.events == ("ProfileRegistered",)
-    assert profile.email == "Marie@example.com"
+    assert profile.state["email"] == "Marie@example.com"

@@ -80,7 +80,7 @@ def test_loading_a_profile_with_10000_events_reads_one_snapshot_and_few_events(
 
         profile = service.get_profile(long_id)
         assert profile.version == EVENTS + 1
-        assert profile.preferences["pdf_invoices"] is False  # the last change set it so
+        assert profile.state["preferences"]["pdf_invoices"] is False  # the last change set it so
         assert snapshots == [1]
         assert sum(events) < INTERVAL
 

@@ -55,13 +55,13 @@ def test_a_version_1_registration_without_language_loads_in_french(service, sett
     fresh = build(settings, clock=clock)
     try:
         profile = fresh.service.get_profile(profile_id)
-        assert profile.preferences["language"] == "fr"
-        assert profile.email == email
+        assert profile.state["preferences"]["language"] == "fr"
+        assert profile.state["email"] == email
         (event,) = fresh.service.events.get(profile_id)
         assert isinstance(event, ProfileRegistered)
         assert event.language == "fr"
         result = fresh.service.change_preferences(profile_id, {"language": "en"}, ctx())
         assert result.version == 2
-        assert fresh.service.get_profile(profile_id).preferences["language"] == "en"
+        assert fresh.service.get_profile(profile_id).state["preferences"]["language"] == "en"
     finally:
         fresh.close()

@@ -70,8 +70,8 @@ def test_a_command_after_another_process_wrote_applies_to_the_current_state(
     assert inserts == [1, 1]  # refused at the stale version, then recorded at the current one
     assert versions(service, profile_id) == [1, 2, 3, 4]
     profile = service.get_profile(profile_id)
-    assert profile.social == {"twitter": "https://x.com/marie"}
-    assert profile.preferences["pdf_invoices"] is True
+    assert profile.state["social"] == {"twitter": "https://x.com/marie"}
+    assert profile.state["preferences"]["pdf_invoices"] is True
 
 
 def test_a_command_that_changes_nothing_answers_the_version_another_process_reached(
@@ -105,13 +105,13 @@ def test_an_expected_version_is_compared_with_the_current_state(service, other, 
 def test_a_query_sees_what_another_process_wrote(service, other, profile_id):
     service.change_preferences(profile_id, {"language": "en"}, ctx())
     other.link_social(profile_id, "twitter", "https://x.com/marie", ctx())
-    assert service.get_profile(profile_id).social == {"twitter": "https://x.com/marie"}
+    assert service.get_profile(profile_id).state["social"] == {"twitter": "https://x.com/marie"}
 
 
 def test_a_profile_read_by_a_query_is_a_copy_the_caller_may_change(service, profile_id):
     copy = service.get_profile(profile_id)
-    copy.social["twitter"] = "https://x.com/not-recorded"
-    assert service.get_profile(profile_id).social == {}
+    copy.state["social"]["twitter"] = "https://x.com/not-recorded"
+    assert service.get_profile(profile_id).state["social"] == {}
     assert service.link_social(profile_id, "twitter", "https://x.com/m", ctx()).version == 2
 
 
@@ -122,7 +122,7 @@ def test_a_command_that_fails_after_changing_the_profile_leaves_no_trace(
         patch.setattr(service.recorder, "insert_events", lambda *a, **k: 1 / 0)
         with pytest.raises(ZeroDivisionError):
             service.link_social(profile_id, "twitter", "https://x.com/lost", ctx())
-    assert service.get_profile(profile_id).social == {}
+    assert service.get_profile(profile_id).state["social"] == {}
     result = service.change_preferences(profile_id, {"language": "en"}, ctx())
     assert result.version == 2
     assert versions(service, profile_id) == [1, 2]
@@ -138,7 +138,7 @@ def test_a_refused_password_change_is_recorded_and_the_next_command_follows_it(
     assert caught.value.code == "wrong_password"
     assert versions(service, profile_id) == [1, 2, 3]
     assert service.change_preferences(profile_id, {"pdf_invoices": True}, ctx()).version == 4
-    assert len(service.get_profile(profile_id).rejected_attempts) == 1
+    assert len(service.get_profile(profile_id).state["rejected_attempts"]) == 1
 
 
 def test_one_of_several_servers_reads_before_it_writes(settings, clock, other, monkeypatch):
@@ -159,23 +159,39 @@ def test_one_of_several_servers_reads_before_it_writes(settings, clock, other, m
 STEPS = [
     lambda s, p, n: s.change_preferences(p, {"language": ("fr", "en")[n % 2]}, ctx()),
     lambda s, p, n: s.add_contact(p, {"name": f"C {n}", "email": f"c{n}@example.com"}, ctx()),
-    lambda s, p, n: s.remove_contact(p, next(iter(s.get_profile(p).contacts), "none"), ctx()),
+    lambda s, p, n: s.remove_contact(
+        p, next(iter(s.get_profile(p).state["contacts"]), "none"), ctx()
+    ),
     lambda s, p, n: s.link_social(p, "linkedin", f"https://www.linkedin.com/in/m-{n}", ctx()),
     lambda s, p, n: s.unlink_social(p, "linkedin", ctx()),
     lambda s, p, n: s.change_password(
-        p, {"current_password": "not it" if n % 2 else STRONG_PASSWORD,
-            "new_password": STRONG_PASSWORD}, ctx()),
+        p,
+        {
+            "current_password": "not it" if n % 2 else STRONG_PASSWORD,
+            "new_password": STRONG_PASSWORD,
+        },
+        ctx(),
+    ),
     lambda s, p, n: s.subscribe_newsletters(
-        p, {"categories": ["news"], "consent": {"channel": "api", "text_version": f"v{n}",
-                                                "language": "en"}}, ctx()),
+        p,
+        {
+            "categories": ["news"],
+            "consent": {"channel": "api", "text_version": f"v{n}", "language": "en"},
+        },
+        ctx(),
+    ),
     lambda s, p, n: s.change_contact(p, {"address": {"city": f"City {n}"}}, ctx()),
 ]
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(steps=st.lists(st.tuples(st.integers(0, len(STEPS) - 1), st.integers(0, 9)),
-                      min_size=5, max_size=30))
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(0, len(STEPS) - 1), st.integers(0, 9)), min_size=5, max_size=30
+    )
+)
 def test_the_cached_profile_is_the_one_its_events_rebuild(service, steps):
     """Commands change the cached profile in place (no copy): it must stay equal to the
     profile rebuilt from the store, refusals and snapshots included."""

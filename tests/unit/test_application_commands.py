@@ -103,7 +103,7 @@ def test_the_same_key_and_command_returns_the_first_result_and_records_nothing(
     assert again == first
     assert again.contact_id == first.contact_id
     assert count(service, profile_id) == 2
-    assert len(service.get_profile(profile_id).contacts) == 1
+    assert len(service.get_profile(profile_id).state["contacts"]) == 1
 
 
 def test_a_replay_recognises_the_profile_id_however_it_is_spelled(service, profile_id):
@@ -153,7 +153,7 @@ def test_a_command_that_changed_nothing_still_keeps_its_idempotency_key(service,
     service.change_preferences(profile_id, {"language": "en"}, ctx())
     again = service.change_preferences(profile_id, {"language": "fr"}, ctx(idempotency_key=k))
     assert again == first  # the first answer, not a new change back to fr
-    assert service.get_profile(profile_id).preferences["language"] == "en"
+    assert service.get_profile(profile_id).state["preferences"]["language"] == "en"
 
 
 def test_a_refused_command_keeps_no_idempotency_key(service, profile_id):

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from domain.business import normalise_vat_number, normalise_website, vat_number_valid
 from domain.errors import RuleViolation
+from domain.sections.additional_information import (
+    normalise_vat_number,
+    normalise_website,
+    vat_number_valid,
+)
 
 
 def fullwidth(text: str) -> str:

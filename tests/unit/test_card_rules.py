@@ -6,7 +6,8 @@ import datetime
 
 import pytest
 
-from domain.card import (
+from domain.errors import RuleViolation
+from domain.sections.credit_card import (
     BRAND_NAMES,
     BRANDS,
     card_brand_info,
@@ -14,7 +15,6 @@ from domain.card import (
     clean_card_number,
     detect_brand,
 )
-from domain.errors import RuleViolation
 
 
 def fullwidth(text: str) -> str:

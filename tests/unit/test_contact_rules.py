@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from domain.contact import (
+from domain.errors import RuleViolation
+from domain.sections.contact_information import (
     ADDRESS_FIELDS,
     normalise_address,
     normalise_country,
@@ -12,7 +13,6 @@ from domain.contact import (
     normalise_phone,
     normalise_postal_code,
 )
-from domain.errors import RuleViolation
 
 
 def fullwidth(text: str) -> str:

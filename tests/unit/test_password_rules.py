@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import RuleViolation
-from domain.password import (
+from domain.sections.password import (
     MAX_LENGTH,
     MIN_LENGTH,
     Strength,

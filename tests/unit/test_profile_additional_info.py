@@ -14,7 +14,7 @@ def store() -> str:
 
 
 def info(service, profile_id):
-    return service.get_profile(profile_id).additional_info
+    return service.get_profile(profile_id).state["additional_info"]
 
 
 def test_records_company_and_a_normalised_vat_number(service, profile_id):

@@ -41,7 +41,7 @@ def test_registers_a_card_as_a_summary_and_keeps_the_number_in_the_vault(service
     assert (event.card["exp_month"], event.card["exp_year"]) == (8, 2029)
     assert "4111111111111111" not in repr(event.__dict__)
     assert service.vault.reveal(event.card["token"]) == "4111111111111111"
-    assert service.get_profile(profile_id).card == event.card
+    assert service.get_profile(profile_id).state["card"] == event.card
 
 
 def test_the_same_number_gets_the_same_fingerprint_and_another_number_another(
@@ -50,24 +50,24 @@ def test_the_same_number_gets_the_same_fingerprint_and_another_number_another(
     other = service.register(registration(), ctx()).profile_id
     service.register_card(profile_id, card(), ctx())
     service.register_card(other, card(number="4111111111111111"), ctx())
-    first = service.get_profile(profile_id).card
-    second = service.get_profile(other).card
+    first = service.get_profile(profile_id).state["card"]
+    second = service.get_profile(other).state["card"]
     assert first["fingerprint"] == second["fingerprint"]
     assert "4111111111111111" not in first["fingerprint"]
     service.register_card(other, card(number=MASTERCARD), ctx())
-    assert service.get_profile(other).card["fingerprint"] != first["fingerprint"]
+    assert service.get_profile(other).state["card"]["fingerprint"] != first["fingerprint"]
 
 
 def test_registering_another_card_replaces_it_with_old_and_new_summaries(service, profile_id):
     service.register_card(profile_id, card(), ctx())
-    old = service.get_profile(profile_id).card
+    old = service.get_profile(profile_id).state["card"]
     result = service.register_card(profile_id, card(number=MASTERCARD), ctx())
     (event,) = new_events(service, profile_id, 2)
     assert result.events == ("CardReplaced",)
     assert isinstance(event, CardReplaced)
     assert event.old_card == old
     assert (event.card["brand"], event.card["last4"]) == ("mastercard", "4444")
-    assert service.get_profile(profile_id).card == event.card
+    assert service.get_profile(profile_id).state["card"] == event.card
 
 
 def test_the_same_card_again_records_nothing(service, profile_id):
@@ -78,10 +78,10 @@ def test_the_same_card_again_records_nothing(service, profile_id):
 
 def test_a_new_expiry_for_the_same_number_keeps_its_token(service, profile_id):
     service.register_card(profile_id, card(), ctx())
-    token = service.get_profile(profile_id).card["token"]
+    token = service.get_profile(profile_id).state["card"]["token"]
     result = service.register_card(profile_id, card(exp_year=2030), ctx())
     assert result.events == ("CardReplaced",)
-    assert service.get_profile(profile_id).card["token"] == token
+    assert service.get_profile(profile_id).state["card"]["token"] == token
 
 
 def test_accepts_a_card_that_expires_at_the_end_of_this_month(service, profile_id, clock):
@@ -153,7 +153,7 @@ def test_removing_the_card_needs_confirmation(service, profile_id):
     assert result.events == ("CardRemoved",)
     assert isinstance(event, CardRemoved)
     assert event.old_card["last4"] == "1111"
-    assert service.get_profile(profile_id).card is None
+    assert service.get_profile(profile_id).state["card"] is None
 
 
 @pytest.mark.parametrize("confirm", [True, False])

@@ -33,18 +33,18 @@ def test_records_only_the_contact_fields_that_changed(service, profile_id):
         "address.postal_code": "G1R 4P5",
     }
     profile = service.get_profile(profile_id)
-    assert profile.address["line1"] == "1200 rue Sainte-Catherine"
-    assert profile.address["city"] == "Québec"
+    assert profile.state["address"]["line1"] == "1200 rue Sainte-Catherine"
+    assert profile.state["address"]["city"] == "Québec"
 
 
 def test_a_contact_change_to_the_same_values_records_nothing(service, profile_id):
     profile = service.get_profile(profile_id)
-    assert profile.email.endswith("@example.com")
+    assert profile.state["email"].endswith("@example.com")
     result = service.change_contact(
         profile_id,
         {
-            "first_name": profile.first_name,
-            "email": profile.email.replace("example.com", "EXAMPLE.com"),
+            "first_name": profile.state["first_name"],
+            "email": profile.state["email"].replace("example.com", "EXAMPLE.com"),
             "phone": "+1 514-555-0123",
             "address": {"postal_code": "h3b 1k9", "country": "ca"},
         },
@@ -64,19 +64,19 @@ def test_parses_the_phone_with_the_address_country_as_region_hint(service, profi
         },
         ctx(),
     )
-    assert service.get_profile(profile_id).phone == "+33142603100"
+    assert service.get_profile(profile_id).state["phone"] == "+33142603100"
 
 
 def test_parses_a_phone_without_country_as_canadian_by_default(service, profile_id):
     service.change_contact(profile_id, {"phone": "418 555 0199"}, ctx())
-    assert service.get_profile(profile_id).phone == "+14185550199"
+    assert service.get_profile(profile_id).state["phone"] == "+14185550199"
 
 
 def test_clears_the_phone_with_null(service, profile_id):
     service.change_contact(profile_id, {"phone": None}, ctx())
     event = last_event(service, profile_id)
     assert event.changes == {"phone": None}
-    assert service.get_profile(profile_id).phone is None
+    assert service.get_profile(profile_id).state["phone"] is None
 
 
 @pytest.mark.parametrize("field", ["first_name", "last_name"])
@@ -120,11 +120,11 @@ def test_accepts_us_and_french_postal_codes_for_their_countries(service, profile
     service.change_contact(
         profile_id, {"address": {"country": "US", "postal_code": "02108-1234"}}, ctx()
     )
-    assert service.get_profile(profile_id).address["postal_code"] == "02108-1234"
+    assert service.get_profile(profile_id).state["address"]["postal_code"] == "02108-1234"
     service.change_contact(
         profile_id, {"address": {"country": "FR", "postal_code": "75 001"}}, ctx()
     )
-    assert service.get_profile(profile_id).address["postal_code"] == "75001"
+    assert service.get_profile(profile_id).state["address"]["postal_code"] == "75001"
 
 
 @pytest.mark.parametrize(

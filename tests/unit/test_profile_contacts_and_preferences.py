@@ -25,7 +25,7 @@ def test_adds_a_contact_with_an_id_assigned_by_the_service(service, profile_id):
     result = add(service, profile_id, roles=["whois", "billing"])
     assert result.events == ("AccountContactAdded",)
     assert result.contact_id and result.contact_id != "holder"
-    contact = service.get_profile(profile_id).contacts[result.contact_id]
+    contact = service.get_profile(profile_id).state["contacts"][result.contact_id]
     assert contact == {
         "name": "Luc Comptable",
         "email": "luc@compta.ca",
@@ -64,7 +64,7 @@ def test_removes_a_contact(service, profile_id):
     contact_id = add(service, profile_id).contact_id
     result = service.remove_contact(profile_id, contact_id, ctx())
     assert result.events == ("AccountContactRemoved",)
-    assert contact_id not in service.get_profile(profile_id).contacts
+    assert contact_id not in service.get_profile(profile_id).state["contacts"]
 
 
 def test_refuses_to_remove_the_account_holder(service, profile_id):
@@ -101,7 +101,7 @@ def test_records_only_the_preferences_that_changed(service, profile_id):
     (event,) = list(service.events.get(profile_id, gt=1))
     assert result.events == ("PreferencesChanged",)
     assert event.changes == {"communication_channel": "sms", "pdf_invoices": True}
-    assert service.get_profile(profile_id).preferences == {
+    assert service.get_profile(profile_id).state["preferences"] == {
         "billing_contact_id": "holder",
         "communication_channel": "sms",
         "language": "fr",

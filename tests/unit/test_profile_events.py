@@ -21,7 +21,7 @@ from domain.errors import DomainError
 from domain.events import EVENT_CLASSES, SECTION_OF_EVENT, Meta, ProfileRegistered
 from domain.inputs import PasswordChange, PreferencesPatch, Registration
 from domain.profile import Profile
-from domain.rules import check_registration
+from domain.sections.registration import check_registration
 from tests.support import OTHER_STRONG_PASSWORD, STRONG_PASSWORD, ctx, registration
 
 SPEC = Path(__file__).parents[2] / ".." / "shared" / "spec" / "domain.md"
@@ -143,7 +143,7 @@ def test_the_aggregate_alone_applies_rules_and_collects_pending_events():
     names = [type(e).__name__ for e in profile.collect_events()]
     assert names == ["ProfileRegistered", "PreferencesChanged", "PasswordChangeRejected"]
     assert profile.version == 3
-    assert len(profile.rejected_attempts) == 1
+    assert len(profile.state["rejected_attempts"]) == 1
 
 
 def test_a_version_1_registration_without_language_is_upcast_to_french():
@@ -173,5 +173,5 @@ def test_a_version_1_registration_without_language_is_upcast_to_french():
     assert isinstance(event, ProfileRegistered)
     assert event.language == "fr"
     profile = event.mutate(None)
-    assert profile.preferences["language"] == "fr"
+    assert profile.state["preferences"]["language"] == "fr"
     assert b'"class_version":2' in mapper.to_stored_event(event).state.replace(b" ", b"")

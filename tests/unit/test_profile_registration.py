@@ -33,20 +33,20 @@ def test_registers_a_profile_with_normalised_fields_and_private_defaults(service
     )
     profile = service.get_profile(result.profile_id)
     assert (result.version, result.events) == (1, ("ProfileRegistered",))
-    assert profile.email == "Marie.T@example.com"
-    assert profile.phone == "+15145550123"
-    assert profile.address["postal_code"] == "H3B 1K9"
-    assert profile.address["country"] == "CA"
-    assert profile.address["line1"] == "1200 rue Sainte-Catherine"
-    assert profile.preferences == {
+    assert profile.state["email"] == "Marie.T@example.com"
+    assert profile.state["phone"] == "+15145550123"
+    assert profile.state["address"]["postal_code"] == "H3B 1K9"
+    assert profile.state["address"]["country"] == "CA"
+    assert profile.state["address"]["line1"] == "1200 rue Sainte-Catherine"
+    assert profile.state["preferences"] == {
         "billing_contact_id": "holder",
         "communication_channel": "email",
         "language": "fr",
         "pdf_invoices": False,
         "domain_suggestions": False,
     }
-    assert profile.card is None
-    assert profile.newsletters == {}
+    assert profile.state["card"] is None
+    assert profile.state["newsletters"] == {}
     assert profile.created_on == clock.now()
 
 
@@ -70,15 +70,15 @@ def test_registration_event_records_actor_correlation_id_idempotency_key_and_utc
 
 def test_registers_in_english_when_asked(service):
     result = service.register(registration(language="en"), ctx())
-    assert service.get_profile(result.profile_id).preferences["language"] == "en"
+    assert service.get_profile(result.profile_id).state["preferences"]["language"] == "en"
 
 
 def test_registration_stores_only_an_argon2id_hash_of_the_password(service):
     result = service.register(registration(), ctx())
     profile = service.get_profile(result.profile_id)
-    assert profile.password_hash.startswith("$argon2id$")
-    assert STRONG_PASSWORD not in profile.password_hash
-    assert service.hasher.verify(profile.password_hash, STRONG_PASSWORD)
+    assert profile.state["password_hash"].startswith("$argon2id$")
+    assert STRONG_PASSWORD not in profile.state["password_hash"]
+    assert service.hasher.verify(profile.state["password_hash"], STRONG_PASSWORD)
 
 
 def address(**overrides):
@@ -121,8 +121,8 @@ def test_accepts_a_long_unicode_password_without_truncating_it(service):
     password = "éléphant 🐘 rose " * 7 + "fin"  # 122 code points, more than 72 bytes
     result = service.register(registration(password=password), ctx())
     profile = service.get_profile(result.profile_id)
-    assert service.hasher.verify(profile.password_hash, password)
-    assert not service.hasher.verify(profile.password_hash, password[:72])
+    assert service.hasher.verify(profile.state["password_hash"], password)
+    assert not service.hasher.verify(profile.state["password_hash"], password[:72])
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ def test_links_a_social_account_and_relinking_replaces_the_url(service, profile_
     service.link_social(profile_id, "linkedin", "https://www.linkedin.com/in/marie", ctx())
     result = service.link_social(profile_id, "linkedin", "https://linkedin.com/in/mt", ctx())
     assert result.events == ("SocialAccountLinked",)
-    assert service.get_profile(profile_id).social == {"linkedin": "https://linkedin.com/in/mt"}
+    assert service.get_profile(profile_id).state["social"] == {"linkedin": "https://linkedin.com/in/mt"}
 
 
 def test_linking_the_same_url_again_records_nothing(service, profile_id):
@@ -43,7 +43,7 @@ def test_unlinks_a_social_account_and_unlinking_an_unlinked_one_records_nothing(
     assert service.unlink_social(profile_id, "whatsapp", ctx()).events == (
         "SocialAccountUnlinked",
     )
-    assert service.get_profile(profile_id).social == {}
+    assert service.get_profile(profile_id).state["social"] == {}
     assert service.unlink_social(profile_id, "whatsapp", ctx()).events == ()
 
 
@@ -80,12 +80,12 @@ def test_subscribing_records_the_consent(service, profile_id, clock):
         "at": clock.now().isoformat(),
         "actor": "customer:42",
     }
-    assert sorted(service.get_profile(profile_id).newsletters) == ["news", "tips"]
+    assert sorted(service.get_profile(profile_id).state["newsletters"]) == ["news", "tips"]
 
 
 def test_all_means_every_configured_category(service, profile_id):
     subscribe(service, profile_id, ["all"])
-    assert sorted(service.get_profile(profile_id).newsletters) == [
+    assert sorted(service.get_profile(profile_id).state["newsletters"]) == [
         "news", "offers", "product_updates", "tips"
     ]
 
@@ -98,10 +98,10 @@ def test_subscribing_to_the_same_categories_again_records_nothing(service, profi
 
 def test_keeps_the_first_consent_of_a_category_still_subscribed(service, profile_id, clock):
     subscribe(service, profile_id, ["news"])
-    first_consent = service.get_profile(profile_id).newsletters["news"]
+    first_consent = service.get_profile(profile_id).state["newsletters"]["news"]
     clock.advance(days=1)
     subscribe(service, profile_id, ["news", "offers"], consent={**CONSENT, "channel": "api"})
-    newsletters = service.get_profile(profile_id).newsletters
+    newsletters = service.get_profile(profile_id).state["newsletters"]
     assert newsletters["news"] == first_consent
     assert newsletters["offers"]["channel"] == "api"
 
@@ -137,7 +137,7 @@ def test_unsubscribing_ends_every_category_at_once(service, profile_id):
     subscribe(service, profile_id, ["all"])
     result = service.unsubscribe_newsletters(profile_id, ctx())
     assert result.events == ("NewsletterUnsubscribed",)
-    assert service.get_profile(profile_id).newsletters == {}
+    assert service.get_profile(profile_id).state["newsletters"] == {}
     assert service.unsubscribe_newsletters(profile_id, ctx()).events == ()
 
 
@@ -188,7 +188,7 @@ def test_newsletter_categories_are_configurable(tmp_path, clock):
         service = container.service
         profile_id = service.register(registration(), ctx()).profile_id
         subscribe(service, profile_id, ["all"])
-        assert sorted(service.get_profile(profile_id).newsletters) == ["news", "promos"]
+        assert sorted(service.get_profile(profile_id).state["newsletters"]) == ["news", "promos"]
         with pytest.raises(RuleViolation):
             subscribe(service, profile_id, ["tips"])
     finally:

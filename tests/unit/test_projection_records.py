@@ -1,4 +1,4 @@
-"""The profile record evolved event by event, and the audit's field-level changes."""
+"""A view's state stepped event by event, and the audit's field-level changes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from uuid import uuid4
 import pytest
 
 from domain import events as ev
-from projections.records import card_text, changes, evolve, flatten
+from domain.disclosure import profile_record
+from domain.state import evolve
+from projections.records import card_text, changes, flatten, step
 
 AT = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 PROFILE_ID = uuid4()
@@ -47,29 +49,33 @@ def registered():
 
 
 def test_registration_record_has_every_section_and_no_password():
-    record = evolve(registered(), None)
+    record = step(registered(), None)
     assert record["version"] == 1
     assert record["address"]["line2"] is None
     assert record["preferences"]["language"] == "en"
-    assert record["contacts"][0]["contact_id"] == "holder"
-    assert record["newsletters"] == {"categories": [], "consents": {}, "unsubscribed_at": None}
+    assert profile_record(record)["contacts"][0]["contact_id"] == "holder"
+    assert profile_record(record)["newsletters"] == {
+        "categories": [],
+        "consents": {},
+        "unsubscribed_at": None,
+    }
     assert "argon2" not in str(record)
 
 
 def test_contact_change_updates_the_holder_contact_and_the_address():
-    record = evolve(registered(), None)
-    after = evolve(
+    record = step(registered(), None)
+    after = step(
         event(ev.ContactChanged, 2, changes={"email": "new@example.com", "address.city": "Laval"}),
         record,
     )
-    assert after["contacts"][0]["email"] == "new@example.com"
+    assert profile_record(after)["contacts"][0]["email"] == "new@example.com"
     assert after["address"]["city"] == "Laval"
     assert record["address"]["city"] == "Montréal"  # the record before is left untouched
 
 
 def test_card_in_the_record_has_neither_token_nor_fingerprint():
-    after = evolve(event(ev.CardRegistered, 2, card=CARD), evolve(registered(), None))
-    assert after["card"] == {
+    after = step(event(ev.CardRegistered, 2, card=CARD), step(registered(), None))
+    assert profile_record(after)["card"] == {
         "brand": "visa",
         "last4": "4242",
         "exp_month": 4,
@@ -80,38 +86,39 @@ def test_card_in_the_record_has_neither_token_nor_fingerprint():
 
 def test_an_event_before_registration_is_refused():
     with pytest.raises(ValueError, match="unknown profile"):
-        evolve(event(ev.CardRemoved, 2, old_card=CARD), None)
+        evolve(None, event(ev.CardRemoved, 2, old_card=CARD))
+    assert step(event(ev.CardRemoved, 2, old_card=CARD), None) is None  # a view ignores it
 
 
 def test_resubscribing_keeps_the_first_consent_of_a_category():
-    record = evolve(registered(), None)
+    record = step(registered(), None)
     first = {"channel": "portal", "text_version": "v1", "language": "fr", "at": "t1", "actor": "a"}
     later = {**first, "text_version": "v2", "at": "t2"}
-    record = evolve(
+    record = step(
         event(ev.NewsletterSubscriptionsChanged, 2, categories=["news"], consent=first), record
     )
-    record = evolve(
+    record = step(
         event(ev.NewsletterSubscriptionsChanged, 3, categories=["news", "tips"], consent=later),
         record,
     )
-    assert record["newsletters"]["consents"] == {"news": first, "tips": later}
+    assert profile_record(record)["newsletters"]["consents"] == {"news": first, "tips": later}
 
 
 def test_password_change_shows_as_changed_without_any_value():
-    before = evolve(registered(), None)
+    before = step(registered(), None)
     password = event(ev.PasswordChanged, 2, password_hash="$argon2id$new")
-    assert changes(password, before, evolve(password, before)) == [
+    assert changes(password, before, step(password, before)) == [
         {"field": "password", "before": None, "after": "changed"}
     ]
     rejected = event(ev.PasswordChangeRejected, 2, reason="wrong_password")
-    assert changes(rejected, before, evolve(rejected, before))[0]["after"] == "rejected"
+    assert changes(rejected, before, step(rejected, before))[0]["after"] == "rejected"
 
 
 def test_card_replacement_shows_summaries_only():
-    before = evolve(event(ev.CardRegistered, 2, card=CARD), evolve(registered(), None))
+    before = step(event(ev.CardRegistered, 2, card=CARD), step(registered(), None))
     new_card = {**CARD, "last4": "4444", "brand": "mastercard", "token": "tok_other"}
     replaced = event(ev.CardReplaced, 3, old_card=CARD, card=new_card)
-    diff = changes(replaced, before, evolve(replaced, before))
+    diff = changes(replaced, before, step(replaced, before))
     assert diff == [
         {
             "field": "card",
@@ -123,9 +130,9 @@ def test_card_replacement_shows_summaries_only():
 
 
 def test_changes_list_only_fields_that_changed_with_their_before_value():
-    before = evolve(registered(), None)
+    before = step(registered(), None)
     changed = event(ev.AdditionalInfoChanged, 2, changes={"company": "Acme", "job_title": None})
-    assert changes(changed, before, evolve(changed, before)) == [
+    assert changes(changed, before, step(changed, before)) == [
         {"field": "additional_info.company", "before": None, "after": "Acme"}
     ]
 
@@ -140,9 +147,9 @@ def test_removed_contact_appears_with_its_old_value():
         phone=None,
         roles=["billing"],
     )
-    before = evolve(added, evolve(registered(), None))
+    before = step(added, step(registered(), None))
     removed = event(ev.AccountContactRemoved, 3, contact_id="c1")
-    assert changes(removed, before, evolve(removed, before)) == [
+    assert changes(removed, before, step(removed, before)) == [
         {
             "field": "contacts.c1",
             "before": {
@@ -157,7 +164,7 @@ def test_removed_contact_appears_with_its_old_value():
 
 
 def test_flattened_record_leaves_out_bookkeeping_and_the_holder():
-    flat = flatten(evolve(registered(), None))
+    flat = flatten(step(registered(), None))
     assert "version" not in flat and "updated_at" not in flat
     assert not any(name.startswith("contacts.") for name in flat)
     assert flat["address.country"] == "CA"
@@ -187,13 +194,13 @@ def test_evolving_never_changes_the_record_it_was_given_and_diffs_alike_when_sha
         event(ev.CardRemoved, 14, old_card=CARD),
         event(ev.NewsletterUnsubscribed, 15, categories=["news", "tips"]),
     ]
-    record = evolve(registered(), None)
-    for step in story:
+    record = step(registered(), None)
+    for next_event in story:
         before = deepcopy(record)
-        after = evolve(step, record)
-        assert record == before, type(step).__name__
-        assert after["version"] == step.originator_version
-        assert changes(step, record, after) == changes(step, before, deepcopy(after))
+        after = step(next_event, record)
+        assert record == before, type(next_event).__name__
+        assert after["version"] == next_event.originator_version
+        assert changes(next_event, record, after) == changes(next_event, before, deepcopy(after))
         record = after
     assert record["first_name"] == "Maria" and record["social"] == {}
-    assert record["newsletters"]["categories"] == [] and record["card"] is None
+    assert profile_record(record)["newsletters"]["categories"] == [] and record["card"] is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import RuleViolation
-from domain.social import NETWORKS, normalise_social_url
+from domain.sections.social_media import NETWORKS, normalise_social_url
 
 
 def test_supports_exactly_the_six_networks_of_the_spec() -> None:

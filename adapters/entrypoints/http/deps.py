@@ -18,7 +18,7 @@ from adapters.entrypoints.http.problems import ApiError, unauthorized
 from adapters.security.tokens import Token
 from application.context import CommandContext
 from application.service import ProfileService
-from domain.newsletter import Decision
+from domain.sections.newsletters import Decision
 
 ACTOR_PATTERN = r"^(customer|support|service|system):[A-Za-z0-9._@+\-]{1,100}$"
 KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"

@@ -12,11 +12,8 @@ from eventsourcing.persistence import Tracking
 
 from adapters.readside.rows import Batch, Rows, canonical_id, epoch_us, to_json
 from adapters.readside.views.base import SqlView
-from projections.ports import (
-    AuditRecorder,
-    Entry,
-    Record,
-)
+from domain.state import ProfileState
+from projections.ports import AuditRecorder, Entry
 
 _ENTRY_COLUMNS = "position, profile_id, version, at, actor, correlation_id, event, section, changes"
 _ENTRY_NAMES = (*_ENTRY_COLUMNS.split(", "), "at_us")
@@ -69,7 +66,7 @@ class SqlAuditView(SqlView, AuditRecorder):
     def append(
         self,
         profile_id: str,
-        step: Callable[[Record | None], tuple[Record, Entry] | None],
+        step: Callable[[ProfileState | None], tuple[ProfileState, Entry] | None],
         tracking: Tracking,
     ) -> None:
         with self._writing(tracking) as batch:
@@ -78,8 +75,8 @@ class SqlAuditView(SqlView, AuditRecorder):
             stepped = step(self._state(batch, profile_id))
             if stepped is None:
                 return
-            record, entry = stepped
-            self._put(batch, profile_id, record)
+            state, entry = stepped
+            self._put(batch, profile_id, state)
             batch.entries.append(entry)
 
     def entries(

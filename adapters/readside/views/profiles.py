@@ -11,6 +11,8 @@ from eventsourcing.persistence import Tracking
 
 from adapters.readside.rows import Batch, Rows, canonical_id
 from adapters.readside.views.base import SqlView
+from domain.disclosure import profile_record
+from domain.state import ProfileState
 from projections.ports import ProfileViewRecorder, Record
 
 
@@ -32,15 +34,15 @@ class SqlProfileView(SqlView, ProfileViewRecorder):
     def evolve(
         self,
         profile_id: str,
-        change: Callable[[Record | None], Record | None],
+        change: Callable[[ProfileState | None], ProfileState | None],
         tracking: Tracking,
     ) -> None:
         with self._writing(tracking) as batch:
             if batch is None:
                 return
-            record = change(self._state(batch, profile_id))
-            if record is not None:
-                self._put(batch, profile_id, record)
+            state = change(self._state(batch, profile_id))
+            if state is not None:
+                self._put(batch, profile_id, state)
 
     def get(self, profile_id: UUID | str) -> Record | None:
         key = canonical_id(profile_id)
@@ -49,7 +51,7 @@ class SqlProfileView(SqlView, ProfileViewRecorder):
         with self._reading() as rows:
             rows.execute(f"SELECT record FROM {self._table()} WHERE profile_id = ?", (key,))
             row = rows.one()
-        return None if row is None else dict(json.loads(row["record"]))
+        return None if row is None else profile_record(json.loads(row["record"]))
 
     def profile_version(self, profile_id: UUID | str) -> int | None:
         return self._version_in("", profile_id)

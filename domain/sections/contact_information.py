@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import phonenumbers
 import pycountry
 from email_validator import EmailNotValidError, validate_email
 
 from domain.errors import RuleViolation
+from domain.inputs import ContactPatch
 
 DEFAULT_PHONE_REGION = "CA"
 ADDRESS_FIELDS = ("line1", "line2", "city", "region", "postal_code", "country")
@@ -147,3 +149,26 @@ def normalise_address(
         address["postal_code"] or "", country, f"{field}.postal_code"
     )
     return address
+
+
+def contact_changes(current: Mapping[str, Any], patch: ContactPatch) -> dict[str, Any]:
+    """Section A: the normalised fields that differ (`address.<part>` for address parts)."""
+    for name in ("first_name", "last_name"):
+        value = getattr(patch, name)
+        if value is not None and value != current[name]:
+            raise RuleViolation("immutable_field", f"{name} can never change.", name)
+    changes: dict[str, Any] = {}
+    if patch.email is not None and (email := normalise_email(patch.email)) != current["email"]:
+        changes["email"] = email
+    address: dict[str, str | None] = current["address"]
+    if patch.address is not None:
+        given = patch.address.model_dump(exclude_unset=True)
+        address = normalise_address({**current["address"], **given})
+        changes.update(
+            {f"address.{k}": v for k, v in address.items() if current["address"].get(k) != v}
+        )
+    if "phone" in patch.model_fields_set:
+        phone = normalise_phone(patch.phone, address.get("country")) if patch.phone else None
+        if phone != current["phone"]:
+            changes["phone"] = phone
+    return changes

@@ -16,7 +16,6 @@ TRANSACTIONAL_KINDS: tuple[str, ...] = (
     "service_notice",
 )
 CONSENT_CHANNELS: tuple[str, ...] = ("portal", "api", "support")
-LANGUAGES: tuple[str, ...] = ("fr", "en")
 
 
 def resolve_categories(requested: Sequence[str], known: Collection[str]) -> list[str]:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from stdnum import luhn
 
 from domain.errors import RuleViolation
+from domain.inputs import CardInput
 
 BRANDS = ("visa", "mastercard", "amex", "discover", "jcb", "diners", "unionpay")
 BRAND_NAMES: dict[str, str] = {
@@ -20,6 +21,16 @@ BRAND_NAMES: dict[str, str] = {
     "diners": "Diners Club",
     "unionpay": "UnionPay",
 }
+# What an event records of a card: never the number, only the vault's token for it.
+CARD_SUMMARY_FIELDS = (
+    "token",
+    "brand",
+    "last4",
+    "exp_month",
+    "exp_year",
+    "holder_name",
+    "fingerprint",
+)
 MIN_NUMBER_LENGTH = 12
 MAX_NUMBER_LENGTH = 19
 
@@ -135,3 +146,19 @@ PUBLIC_CARD_FIELDS = ("brand", "last4", "exp_month", "exp_year", "holder_name")
 def public_card(card: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """What of a recorded card may be shown: never its token or fingerprint."""
     return None if card is None else {name: card.get(name) for name in PUBLIC_CARD_FIELDS}
+
+
+def check_card(
+    card: CardInput, accepted_brands: Collection[str], today: datetime.date
+) -> tuple[str, str]:
+    """The card's digits and brand, if the number, the brand and the expiry are acceptable."""
+    number = clean_card_number(card.number)
+    brand = detect_brand(number)
+    if brand is None or brand not in accepted_brands:
+        raise RuleViolation(
+            "unsupported_card_brand",
+            f"Accepted card brands: {', '.join(accepted_brands)}.",
+            "number",
+        )
+    check_expiry(card.exp_month, card.exp_year, today)
+    return number, brand

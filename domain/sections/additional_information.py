@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pydantic import HttpUrl, TypeAdapter, ValidationError
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.ca import bn
 from stdnum.eu import vat as eu_vat
 
 from domain.errors import RuleViolation
+from domain.inputs import AdditionalInfoInput
 
+ADDITIONAL_INFO_FIELDS = ("company", "vat_number", "job_title", "website")
 _VAT_MESSAGE = (
     "This is not a valid VAT or sales-tax number: expected an EU VAT number with its "
     "country prefix (EL for Greece, XI for Northern Ireland), a Canadian GST/HST number "
@@ -96,3 +100,26 @@ def normalise_website(value: str, field: str = "website") -> str:
             "invalid_url", "The website URL must not contain a user name or password.", field
         )
     return str(url)
+
+
+def additional_info_after(
+    current: Mapping[str, str | None], info: AdditionalInfoInput
+) -> dict[str, str | None]:
+    """Section B: the additional information once `info` is applied (empty clears)."""
+    given: dict[str, str | None] = {
+        k: (v or None) for k, v in info.model_dump(exclude_unset=True).items()
+    }
+    if vat_number := given.get("vat_number"):
+        given["vat_number"] = normalise_vat_number(vat_number)
+    if website := given.get("website"):
+        given["website"] = normalise_website(website)
+    after = {**current, **given}
+    if after["vat_number"] and not after["company"]:
+        clearing = "company" in given and bool(current["company"])
+        raise RuleViolation(
+            "vat_requires_company",
+            "A VAT number requires a company name"
+            + (": remove the VAT number first." if clearing else "."),
+            "company" if clearing else "vat_number",
+        )
+    return after

@@ -6,7 +6,8 @@ import secrets
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import timedelta
+from typing import Any, Protocol
 
 from zxcvbn import zxcvbn
 
@@ -16,13 +17,31 @@ MIN_LENGTH = 12
 MAX_LENGTH = 128
 STRONG_SCORE = 3
 GENERATED_LENGTH = 20
-MIN_CONTEXT_WORD = 2  # a single letter adds nothing to the estimate
+MIN_CONTEXT_WORD = 2
+MAX_REJECTIONS = 5  # wrong current passwords within the window before the lock-out
+REJECTION_WINDOW = timedelta(minutes=15)  # a single letter adds nothing to the estimate
 # No look-alikes (0/O, 1/l/I) so a generated password can be read back and typed.
 _GENERATOR_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_.!@#%^*+="
 
 # zxcvbn stores the user inputs in a module-level dictionary during each call, so two
 # concurrent calls could see each other's inputs: serialise them.
 _ZXCVBN_LOCK = threading.Lock()
+
+
+class PasswordHashing(Protocol):
+    """What the Profile needs from a password hasher (the application's port)."""
+
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+def user_inputs(first_name: str, last_name: str, email: str) -> list[str]:
+    """The profile's own words, which a strong password must not lean on.
+
+    The estimator's context splits the e-mail into its parts itself.
+    """
+    return [first_name, last_name, email]
 
 
 @dataclass(frozen=True)

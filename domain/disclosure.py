@@ -1,0 +1,72 @@
+"""What of a profile may be shown: the state without its secrets, and the record readers see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.sections.account_contacts import HOLDER, HOLDER_ROLES
+from domain.sections.contact_information import ADDRESS_FIELDS
+from domain.sections.credit_card import PUBLIC_CARD_FIELDS, public_card
+from domain.state import ProfileState
+
+
+def without_secrets(state: ProfileState) -> ProfileState:
+    """The state a view may keep: no password hash, no card token or fingerprint.
+
+    Parts that hold no secret are shared, not copied (their identity tells what changed)."""
+    card = state["card"]
+    public = card is None or card.keys() <= set(PUBLIC_CARD_FIELDS)
+    if state["password_hash"] is None and not state["rejected_attempts"] and public:
+        return state
+    kept = state.copy()
+    kept["password_hash"] = None
+    kept["rejected_attempts"] = []
+    if not public:
+        kept["card"] = public_card(card)
+    return kept
+
+
+def holder_contact(state: ProfileState) -> dict[str, Any]:
+    return {
+        "contact_id": HOLDER,
+        "name": f"{state['first_name']} {state['last_name']}",
+        "email": state["email"],
+        "phone": state["phone"],
+        "roles": list(HOLDER_ROLES),
+    }
+
+
+def profile_record(state: ProfileState) -> dict[str, Any]:
+    """The profile as the read side shows it (view and time travel alike): never a secret."""
+    others = [
+        {
+            "contact_id": contact_id,
+            "name": contact["name"],
+            "email": contact["email"],
+            "phone": contact["phone"],
+            "roles": list(contact["roles"]),
+        }
+        for contact_id, contact in state["contacts"].items()
+    ]
+    newsletters = state["newsletters"]
+    return {
+        "profile_id": state["profile_id"],
+        "version": state["version"],
+        "first_name": state["first_name"],
+        "last_name": state["last_name"],
+        "email": state["email"],
+        "phone": state["phone"],
+        "address": {name: state["address"].get(name) for name in ADDRESS_FIELDS},
+        "additional_info": dict(state["additional_info"]),
+        "contacts": [holder_contact(state), *others],
+        "preferences": dict(state["preferences"]),
+        "card": public_card(state["card"]),
+        "social": dict(state["social"]),
+        "newsletters": {
+            "categories": sorted(newsletters),
+            "consents": {name: dict(consent) for name, consent in newsletters.items()},
+            "unsubscribed_at": state["unsubscribed_at"],
+        },
+        "registered_at": state["registered_at"],
+        "updated_at": state["updated_at"],
+    }
