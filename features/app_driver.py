@@ -50,7 +50,7 @@ class AppDriver(Driver):
     def caught_up(self) -> ReadSide:
         """The read side, started on first use, once it has processed every recorded event."""
         if self._read_side is None:
-            self._read_side = ReadSide(self.container)
+            self._read_side = self.container.read_side()
             self._read_side.start()
         self._read_side.wait_for_position(self._read_side.head())
         return self._read_side

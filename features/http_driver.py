@@ -11,7 +11,6 @@ from httpx import Response
 
 from adapters.bootstrap import Container
 from adapters.entrypoints.http.app import create_app
-from adapters.readside.model import ReadSide
 from adapters.security.tokens import SCOPES, TokenStore
 from features.app_driver import recorded
 from features.drivers import Command, Driver, Outcome, Recorded, Request
@@ -57,7 +56,7 @@ def problem(response: Response, correlation_id: str = "") -> Outcome:
 class HttpDriver(Driver):
     def __init__(self, container: Container) -> None:
         self.container = container
-        self.read_side = ReadSide(container)
+        self.read_side = container.read_side()
         self.read_side.start()
         tokens = TokenStore(container.sql)
         token = tokens.create("features", SCOPES)

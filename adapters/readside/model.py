@@ -11,9 +11,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
-from adapters.bootstrap import Container
 from adapters.readside.batch import Member, apply_batch, decode
 from adapters.readside.runner import APPLICATION, Runners, ViewSpec
+from adapters.readside.source import EventLog
 from adapters.readside.views.audience import SqlAudienceView
 from adapters.readside.views.audit import SqlAuditView
 from adapters.readside.views.base import SqlView
@@ -45,15 +45,13 @@ class ReadSide:
     `start_after` makes empty views begin after that position instead of from the start.
     """
 
-    def __init__(
-        self, container: Container, *, suffix: str = "", start_after: int | None = None
-    ) -> None:
-        self.container = container
+    def __init__(self, log: EventLog, *, suffix: str = "", start_after: int | None = None) -> None:
+        self.log = log
         self.start_after = start_after
-        self.categories = tuple(container.settings.newsletter_categories)
-        self._store = container.service
-        datastore = container.sql.datastore
-        postgres = container.settings.is_postgres
+        self.categories = log.categories
+        self._store = log.store
+        datastore = log.datastore
+        postgres = log.postgres
         self._classes = {
             spec.name: (spec.postgres if postgres else spec.sqlite).named(spec.name + suffix)
             for spec in VIEWS
@@ -72,7 +70,7 @@ class ReadSide:
         self.audit: SqlAuditView = self._reader("audit_trail", SqlAuditView)
         self.audience: SqlAudienceView = self._reader("newsletter_audience", SqlAudienceView)
         self._runners = Runners(
-            container, {spec.name: spec for spec in VIEWS}, self._classes, self._notify
+            log, {spec.name: spec for spec in VIEWS}, self._classes, self._notify
         )
         self._lock = threading.RLock()
 
@@ -218,7 +216,7 @@ class ReadSide:
         head = self.head()
         position = self.start_after or 0
         total, done = max(0, head - position) * len(members), 0
-        recorder, datastore = self._store.recorder, self.container.sql.datastore
+        recorder, datastore = self._store.recorder, self.log.datastore
         while position < head:
             notifications = recorder.select_notifications(
                 start=position, limit=PAGE, stop=head, inclusive_of_start=False

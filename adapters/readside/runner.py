@@ -12,10 +12,10 @@ from typing import Any
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.projection import Projection
 
-from adapters.bootstrap import Container
 from adapters.eventstore.subscription import Wakeup
 from adapters.logging import get_logger
 from adapters.readside.batch import Member, apply_batch, decode
+from adapters.readside.source import EventLog
 from adapters.readside.views.base import SqlView
 from application.base import ProfileEventStore
 
@@ -53,17 +53,17 @@ class _Slot:
 class _Source:
     """Where the runner reads events and writes views."""
 
-    def __init__(self, container: Container) -> None:
+    def __init__(self, log: EventLog) -> None:
         self.app: ProfileEventStore | None = None
-        if container.settings.is_postgres:
-            self.app = ProfileEventStore(env={**container.env, **RUNNER_ENV})
+        if log.postgres:
+            self.app = ProfileEventStore(env={**log.env, **RUNNER_ENV})
             self.recorder: ApplicationRecorder = self.app.recorder
             self.mapper: Mapper[Any] = self.app.mapper
             self.datastore: Any = self.app.factory.datastore  # type: ignore[attr-defined]
         else:
-            self.recorder = container.service.recorder
-            self.mapper = container.service.mapper
-            self.datastore = container.sql.datastore
+            self.recorder = log.store.recorder
+            self.mapper = log.store.mapper
+            self.datastore = log.datastore
         self.wakeup = Wakeup(self.recorder)
 
     def close(self) -> None:
@@ -77,14 +77,14 @@ class Runners:
 
     def __init__(
         self,
-        container: Container,
+        log: EventLog,
         specs: Mapping[str, ViewSpec],
         classes: Mapping[str, type[SqlView]],
         on_commit: Callable[[], None],
         batch: int = BATCH,
         linger: float = LINGER,
     ) -> None:
-        self.container = container
+        self.log = log
         self.specs = specs
         self.classes = classes
         self.on_commit = on_commit
@@ -109,7 +109,7 @@ class Runners:
     def start(self, names: tuple[str, ...]) -> None:
         with self._lock:
             if self._source is None:
-                self._source = _Source(self.container)
+                self._source = _Source(self.log)
             for name in names:
                 if name not in self._slots:
                     view = self.classes[name](datastore=self._source.datastore)

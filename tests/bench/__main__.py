@@ -14,7 +14,6 @@ from uuid import UUID
 from rich.console import Console
 
 from adapters.bootstrap import build
-from adapters.readside.model import ReadSide
 from adapters.security.tokens import TokenStore
 from application.base import SNAPSHOT_INTERVAL
 from tests.bench import commands, http, loading, rebuild, whatif
@@ -84,7 +83,7 @@ def serve_and_load(store: BenchStore, token: str, ids: list[UUID], seconds: floa
     unless given; (loads, peak RSS MiB of its processes, worker processes)."""
     container = build(store.settings)
     try:
-        read_side = ReadSide(container)
+        read_side = container.read_side()
         with tempfile.TemporaryDirectory() as logs, \
                 http.served(store, Path(logs) / "server.log", *options) as server:
             if not store.settings.is_postgres and not options:  # its runners catch up first

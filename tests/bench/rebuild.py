@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 from adapters.bootstrap import Container
-from adapters.readside.model import PAGE, VIEW_NAMES, ReadSide
+from adapters.readside.model import PAGE, VIEW_NAMES
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def read_log(container: Container, head: int, decode: bool) -> tuple[float, int]
 
 
 def rebuild_all(container: Container) -> Rebuild:
-    read_side = ReadSide(container)
+    read_side = container.read_side()
     head = read_side.head()
     read_log(container, head, decode=False)  # warm the page cache like the rebuild will be
     read, events = read_log(container, head, decode=False)

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from adapters.bootstrap import build
-from adapters.readside.model import VIEW_NAMES, ReadSide
+from adapters.readside.model import VIEW_NAMES
 from adapters.settings import Settings
 from tests.e2e.cli_support import Cli, cli_env
 from tests.support import TEST_VAULT_KEY, private_postgres_url, store_settings
@@ -86,7 +86,7 @@ def test_projections_run_keeps_the_views_up_to_date_until_stopped(tmp_path):
     )
     container = build(settings)
     try:
-        read_side = ReadSide(container)
+        read_side = container.read_side()
         head = read_side.head()
         read_side.wait_for_position(head, timeout=20)
         assert all(row["lag"] == 0 for row in read_side.status())

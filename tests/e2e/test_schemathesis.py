@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from adapters.bootstrap import build
-from adapters.readside.model import ReadSide
 from tests.e2e.support import Api, serve_app
 from tests.support import store_settings
 
@@ -26,7 +25,7 @@ SEED = "1"
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Api]:
     container = build(store_settings("sqlite", tmp_path))
-    read_side = ReadSide(container)
+    read_side = container.read_side()
     read_side.start()
     try:
         with serve_app(container, read_side) as api:

@@ -25,10 +25,10 @@ def new_readside(container: Container, start_after: int | None = None) -> ReadSi
     """Private views: on PostgreSQL under their own table names, starting at the head."""
     if container.settings.is_postgres:
         start = head(container) if start_after is None else start_after
-        return ReadSide(container, suffix=f"_t{uuid4().hex[:10]}", start_after=start)
+        return container.read_side(suffix=f"_t{uuid4().hex[:10]}", start_after=start)
     if start_after is None:
-        return ReadSide(container)
-    return ReadSide(container, suffix=f"_t{uuid4().hex[:10]}", start_after=start_after)
+        return container.read_side()
+    return container.read_side(suffix=f"_t{uuid4().hex[:10]}", start_after=start_after)
 
 
 @contextmanager

@@ -27,7 +27,7 @@ def members(readside: ReadSide, remember: int = 0, **projections) -> list[Member
     """Views of their own on the read side's tables, as a runner has."""
     chosen = []
     for spec in VIEWS:
-        view = readside._classes[spec.name](datastore=readside.container.sql.datastore)
+        view = readside._classes[spec.name](datastore=readside.log.datastore)
         if remember:
             view.remember(remember)
         chosen.append(Member(spec.name, view, projections.get(spec.name, spec.projection)(view)))
@@ -53,7 +53,7 @@ def test_a_view_failing_mid_batch_is_left_as_before_while_the_others_commit(cont
     with private_readside(container, start=False, start_after=start) as readside:
         profile_id = many_events(container, 20)
         events = events_since(container, start)
-        datastore = readside.container.sql.datastore
+        datastore = readside.log.datastore
 
         failing = failing_at(events[9][1].notification_id)
         outcome = apply_batch(datastore, members(readside, audit_trail=failing), events)
@@ -78,7 +78,7 @@ def test_a_view_written_by_another_runner_meanwhile_applies_each_event_once(cont
     with private_readside(container, start=False, start_after=start) as readside:
         profile_id = many_events(container, 20)
         events = events_since(container, start)
-        datastore = readside.container.sql.datastore
+        datastore = readside.log.datastore
         twin = [m for m in members(readside) if m.name == "audit_trail"]
 
         class Meddling(AuditProjection):
@@ -114,7 +114,7 @@ def test_states_remembered_between_batches_give_the_views_built_in_one_go(contai
                     profile_id, {"categories": categories, "consent": CONSENT}, ctx()
                 )
         events = events_since(container, start)
-        datastore = readside.container.sql.datastore
+        datastore = readside.log.datastore
         runner, other = members(readside, remember=10), members(readside)
         for number, first in enumerate(range(0, len(events), 3)):
             # another runner takes every fourth batch: what the first remembers is then stale

@@ -31,7 +31,7 @@ def slow_audit_step(*args):
     return audit_step(*args)
 
 projections.profiles.audit_step = slow_audit_step
-readside = ReadSide(build(Settings()), suffix=sys.argv[1], start_after=int(sys.argv[2]))
+readside = build(Settings()).read_side(suffix=sys.argv[1], start_after=int(sys.argv[2]))
 readside._runners.batch = 25
 readside.start()
 print("running", flush=True)

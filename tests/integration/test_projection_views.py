@@ -119,7 +119,7 @@ def test_audit_filters_by_section_time_and_pages(service, readside, clock, profi
 
 
 def test_global_audit_feed_is_in_recorded_order(service, readside):
-    start = head(readside.container)
+    start = readside.head()
     first = UUID(service.register(registration(), ctx()).profile_id)
     second = UUID(service.register(registration(), ctx()).profile_id)
     service.link_social(first, "signal", "https://signal.me/#p/abc", ctx())
@@ -194,7 +194,7 @@ def test_a_position_already_recorded_is_not_applied_again(service, readside, pro
 
 def test_two_runners_on_the_same_views_apply_each_event_once(container, service, readside):
     suffix = readside._classes["profile_view"].prefix.removeprefix("profile_view")
-    twin = ReadSide(container, suffix=suffix, start_after=readside.start_after)
+    twin = container.read_side(suffix=suffix, start_after=readside.start_after)
     twin.start()
     try:
         profile_id = UUID(service.register(registration(), ctx()).profile_id)

@@ -16,7 +16,6 @@ from uuid import UUID
 import typer
 
 from adapters.entrypoints.cli.base import fail, open_container
-from adapters.readside.model import ReadSide
 
 audit_app = typer.Typer(help="The audit trail (from its projection).", no_args_is_help=True)
 CSV_COLUMNS = ("position", "profile_id", "version", "at", "actor", "correlation_id", "event",
@@ -126,7 +125,7 @@ def export(
     if start is not None and end is not None and end <= start:
         fail("--until must be later than --since")
     with open_container() as container:
-        read_side = ReadSide(container)
+        read_side = container.read_side()
         lag = next(s["lag"] for s in read_side.status() if s["name"] == "audit_trail")
         if lag:
             typer.echo(f"profile-service: warning: the audit trail is {lag} events behind; "

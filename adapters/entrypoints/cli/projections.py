@@ -20,7 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from adapters.entrypoints.cli.base import fail, open_container
-from adapters.readside.model import VIEW_NAMES, ReadSide
+from adapters.readside.model import VIEW_NAMES
 
 projections_app = typer.Typer(
     help="The projections (profile view, audit trail, newsletter audience).",
@@ -40,7 +40,7 @@ def run() -> None:
     err = Console(stderr=True)
     try:
         with open_container() as container:
-            read_side = ReadSide(container)
+            read_side = container.read_side()
             read_side.start()
             err.print(f"Projections running: {', '.join(VIEW_NAMES)} (Ctrl-C to stop).")
             try:
@@ -78,7 +78,7 @@ def rebuild(
             if done % PROGRESS_EVERY == 0 or done >= total:
                 progress.update(task, completed=done, total=total)
 
-        replayed = ReadSide(container).rebuild(name, progress=report)
+        replayed = container.read_side().rebuild(name, progress=report)
     typer.echo(f"Rebuilt {name or ', '.join(VIEW_NAMES)}: {replayed} events replayed.")
 
 
@@ -92,7 +92,7 @@ def status(
     if output not in ("table", "json"):
         fail(f"unknown format {output!r}; use table or json")
     with open_container() as container:
-        rows = ReadSide(container).status()
+        rows = container.read_side().status()
     if output == "json":
         typer.echo(json.dumps(rows))
         return

@@ -38,7 +38,6 @@ def serve(
 
     from adapters.entrypoints.http.app import create_app, settle_memory
     from adapters.logging import configure_logging, get_logger
-    from adapters.readside.model import ReadSide
 
     settings = load_settings()
     configure_logging(settings.log_format)
@@ -68,7 +67,7 @@ def serve(
             workers=processes,
         )
         if processes == 1:
-            read_side = ReadSide(container)
+            read_side = container.read_side()
             if in_process:
                 read_side.start()
             try:

@@ -102,14 +102,13 @@ def create_app(
 def worker_app() -> FastAPI:
     """One of `serve --workers N` processes: its own container, from the environment."""
     from adapters.logging import configure_logging
-    from adapters.readside.model import ReadSide
     from adapters.settings import Settings
 
     settings = Settings()
     configure_logging(settings.log_format)
     container = build(settings, several_servers=True)
     app = create_app(
-        container, ReadSide(container), tokens=TokenStore(container.sql),
+        container, container.read_side(), tokens=TokenStore(container.sql),
         on_shutdown=container.close,
     )
     settle_memory()
