@@ -295,4 +295,4 @@ class CommandApplication(ProfileEventStore):
 
     def _meta(self, ctx: CommandContext) -> Meta:
         now = self.clock.now().astimezone(UTC)
-        return Meta(ctx.actor, ctx.correlation_id, ctx.idempotency_key, now)
+        return Meta(ctx.actor, ctx.correlation_id, ctx.idempotency_key, now, ctx.caller)

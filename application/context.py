@@ -29,6 +29,7 @@ class CommandContext:
     correlation_id: str
     expected_version: int | None = None
     idempotency_key: str | None = None
+    caller: str | None = None  # the API token's name (None: the service itself, e.g. the CLI)
 
     def __post_init__(self) -> None:
         check_actor(self.actor)

@@ -19,6 +19,7 @@ _META = {
     "originator_topic",
     "timestamp",
     "actor",
+    "caller",
     "correlation_id",
     "idempotency_key",
 }
@@ -88,6 +89,7 @@ class History:
                 "version": event.originator_version,
                 "at": event.timestamp.isoformat(),
                 "actor": event.actor,
+                "caller": event.caller,
                 "correlation_id": event.correlation_id,
                 "idempotency_key": event.idempotency_key,
                 "fields": masked_fields(event),

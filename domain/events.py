@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, cast
 
@@ -11,16 +11,19 @@ from eventsourcing.domain import Aggregate
 
 @dataclass(frozen=True)
 class Meta:
-    """Who asked, through which request, under which idempotency key, and when."""
+    """On whose behalf (actor), by whom (caller: the API token's name), through which request,
+    under which idempotency key, and when."""
 
     actor: str
     correlation_id: str
     idempotency_key: str | None
     at: datetime
+    caller: str | None = None
 
     def fields(self) -> dict[str, Any]:
         return {
             "actor": self.actor,
+            "caller": self.caller,
             "correlation_id": self.correlation_id,
             "idempotency_key": self.idempotency_key,
             "timestamp": self.at,
@@ -37,6 +40,8 @@ class ProfileEvent(Aggregate.Event):
     actor: str
     correlation_id: str
     idempotency_key: str | None
+    # Who called (the API token's name); None in events recorded before callers were.
+    caller: str | None = field(default=None, kw_only=True)
     # A refused command records no event, except those whose class sets this.
     recorded_when_refused: ClassVar[bool] = False
 

@@ -48,6 +48,7 @@ def audit_step(
         "version": event.originator_version,
         "at": event.timestamp.isoformat(),
         "actor": event.actor,
+        "caller": event.caller,
         "correlation_id": event.correlation_id,
         "event": name,
         "section": ev.SECTION_OF_EVENT.get(name, "other"),

@@ -48,6 +48,16 @@ class SqlRunner:
             cursor.execute(sql, params)
             return [dict(row) for row in cursor.fetchall()]
 
+    def add_column(self, table: str, column: str, kind: str) -> None:
+        """Add a column that a table made by an earlier version lacks (no-op if present)."""
+        with self.transaction() as cursor:
+            if self.is_postgres:
+                cursor.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+                return
+            cursor.execute(f"SELECT name FROM pragma_table_info('{table}')")
+            if column not in {row["name"] for row in cursor.fetchall()}:
+                cursor.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
     def blob(self) -> str:
         return "BYTEA" if self.is_postgres else "BLOB"
 

@@ -62,6 +62,7 @@ class ReadSide:
         for name, view_class in self._classes.items():
             view = view_class(datastore=datastore)
             view.create_table()
+            view.upgrade()
             view.on_commit = self._notify
             if start_after is not None and view.max_tracking_id(APPLICATION) is None:
                 view.insert_tracking(Tracking(APPLICATION, start_after))

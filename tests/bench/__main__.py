@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from rich.console import Console
 
@@ -100,7 +100,9 @@ def http_figures(store: BenchStore, seconds: float, profiles: int) -> Iterator[F
     container = build(store.settings)
     try:
         ids = commands.register_profiles(container.service, profiles)
-        token = TokenStore(container.sql).create("bench", ["profiles:write", "profiles:read"])
+        token = TokenStore(container.sql).create(
+            f"bench-{uuid4().hex[:8]}", ["profiles:write", "profiles:read"]
+        )
         loads, peak, workers = serve_and_load(store, token, ids, seconds)
         floors = {c: http.app_threads_load(container.service, ids, c, seconds) for c in LEVELS}
     finally:

@@ -95,7 +95,7 @@ def serve_in_thread(app: Any) -> Iterator[str]:
 @contextmanager
 def serve_app(container: Container, read_side: ReadSide) -> Iterator[Api]:
     tokens = TokenStore(container.sql)
-    token = tokens.create("e2e", SCOPES)
+    token = tokens.create("e2e-" + uuid4().hex[:8], SCOPES)
     app = create_app(container, read_side, tokens=tokens)
     with (
         serve_in_thread(app) as url,

@@ -132,7 +132,8 @@ def test_registers_replaces_and_removes_the_card_without_echoing_its_number(api:
     assert removed.json()["events"] == ["CardRemoved"]
     assert none_left.json()["code"] == "no_card"
     for response in (registered, replaced, unconfirmed, removed, none_left):
-        assert "4111" not in response.text.replace("-", "")
+        shown = {k: v for k, v in response.json().items() if k != "correlation_id"}
+        assert "4111" not in str(shown).replace("-", "")  # a random id may hold those digits
 
 
 def test_refuses_an_invalid_card_number_without_repeating_it(api: Api):

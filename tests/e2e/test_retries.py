@@ -156,7 +156,10 @@ def test_records_the_actor_given_or_the_calling_service(api: Api):
     ).json()["profile_id"]
     by_default = api.register()
     invalid = api.client.post("/v1/profiles", json=registration(), headers={"X-Actor": "robot"})
+    caller = api.tokens.authenticate(api.token)
+    assert caller is not None and caller.name.startswith("e2e-")
     assert _events(api, UUID(on_behalf))[0]["actor"] == "support:agent-7"
-    assert _events(api, by_default)[0]["actor"] == "service:e2e"
+    assert _events(api, UUID(on_behalf))[0]["caller"] == caller.name
+    assert _events(api, by_default)[0]["actor"] == f"service:{caller.name}"
     assert invalid.status_code == 400
     assert invalid.json()["errors"][0]["field"] == "X-Actor"

@@ -139,7 +139,16 @@ def requires(scope: str) -> Callable[..., Awaitable[Caller]]:
             raise unauthorized()
         if scope not in info.token.scopes:
             raise ApiError(403, "forbidden", f"This operation needs the scope {scope}.")
-        info.actor = x_actor or info.token.actor
+        actor = x_actor or info.token.actor
+        if not info.token.may_act_as(actor):
+            kinds = ", ".join(sorted(info.token.actor_kinds))
+            raise ApiError(
+                403,
+                "actor_not_allowed",
+                f"This token may act only on behalf of: {kinds}.",
+                "X-Actor",
+            )
+        info.actor = actor
         log.bind(actor=info.actor)
         info.note(profile_id=_uuid_or_none(request.path_params.get("profile_id")))
         return Caller(info.token, info.actor)
@@ -178,6 +187,7 @@ IdempotencyKey = Annotated[
 def _context(caller: Caller, if_match: str | None, idempotency_key: str | None) -> CommandContext:
     return CommandContext(
         actor=caller.actor,
+        caller=caller.token.name,
         correlation_id=request_info().correlation_id,
         expected_version=expected_version(if_match),
         idempotency_key=idempotency_key,

@@ -89,7 +89,7 @@ class RequestMiddleware:
             ):
                 info.token = await self._authenticate(headers.get("authorization"))
                 info.actor = info.token.actor
-                log.bind(actor=info.actor)
+                log.bind(actor=info.actor, caller=info.token.name)
             self._check_declared_size(headers)
         except ApiError as error:
             response = problem_response(
@@ -155,6 +155,7 @@ def _log_request(info: RequestInfo) -> None:
         status=info.status,
         duration_ms=info.duration_ms,
         actor=info.actor,
+        caller=info.token.name if info.token is not None else None,
         correlation_id=info.correlation_id,
         profile_id=info.profile_id,
         version=info.version,

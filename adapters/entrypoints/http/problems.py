@@ -170,7 +170,8 @@ def _doc(description: str) -> dict[str, Any]:
 _DESCRIPTIONS = {
     400: "Malformed request: bad JSON, wrong types, bad parameter or header (validation_error).",
     401: "No bearer token, or an unknown one.",
-    403: "The token lacks the scope this operation needs.",
+    403: "The token lacks the scope this operation needs (forbidden), or may not act for "
+    "the X-Actor given (actor_not_allowed).",
     404: "Unknown profile (profile_not_found) or no such state (version_not_found).",
     409: "Another command changed the profile at the same time, without If-Match.",
     412: "If-Match names another version than the current one (version_conflict).",

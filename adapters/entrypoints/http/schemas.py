@@ -134,6 +134,10 @@ class AuditEntry(Out):
     version: int
     at: datetime
     actor: str
+    caller: str | None = Field(
+        description="The API token's name that issued the command (null before callers were "
+        "recorded, or from the command line)."
+    )
     correlation_id: str
     event: str
     section: str

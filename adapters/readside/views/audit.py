@@ -15,7 +15,9 @@ from adapters.readside.views.base import SqlView
 from domain.state import ProfileState
 from projections.ports import AuditRecorder, Entry
 
-_ENTRY_COLUMNS = "position, profile_id, version, at, actor, correlation_id, event, section, changes"
+_ENTRY_COLUMNS = (
+    "position, profile_id, version, at, actor, caller, correlation_id, event, section, changes"
+)
 _ENTRY_NAMES = (*_ENTRY_COLUMNS.split(", "), "at_us")
 
 
@@ -28,7 +30,7 @@ class SqlAuditView(SqlView, AuditRecorder):
         return [
             f"CREATE TABLE IF NOT EXISTS {entries} (position {n} PRIMARY KEY, "
             f"profile_id TEXT NOT NULL, version {n} NOT NULL, at TEXT NOT NULL, "
-            f"at_us {n} NOT NULL, actor TEXT NOT NULL, correlation_id TEXT NOT NULL, "
+            f"at_us {n} NOT NULL, actor TEXT NOT NULL, caller TEXT, correlation_id TEXT NOT NULL, "
             "event TEXT NOT NULL, section TEXT NOT NULL, changes TEXT NOT NULL)",
             f"CREATE INDEX IF NOT EXISTS {self.prefix}_by_profile ON {entries} "
             "(profile_id, position)",
@@ -36,6 +38,10 @@ class SqlAuditView(SqlView, AuditRecorder):
             f"CREATE TABLE IF NOT EXISTS {state} (profile_id TEXT PRIMARY KEY, "
             f"version {n} NOT NULL, record TEXT NOT NULL)",
         ]
+
+    def upgrade(self) -> None:
+        """Add what tables made by earlier versions lack: the caller of each entry."""
+        self._add_column("", "caller", "TEXT")
 
     def _load(self, rows: Rows, keys: Sequence[str]) -> dict[str, Any]:
         return self._load_records(rows, "_state", keys)
@@ -53,6 +59,7 @@ class SqlAuditView(SqlView, AuditRecorder):
                     entry["version"],
                     entry["at"],
                     entry["actor"],
+                    entry["caller"],
                     entry["correlation_id"],
                     entry["event"],
                     entry["section"],

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
+from adapters.eventstore.sql import SqlRunner
 from adapters.readside.rows import Batch, Rows, canonical_id, to_json
 from adapters.readside.views.batching import BatchedView
 from projections.ports import Record, ViewRecorder
@@ -78,6 +79,12 @@ class SqlView(BatchedView, ViewRecorder):
     def _reading(self) -> Iterator[Rows]:
         with self.datastore.transaction(commit=False) as raw:
             yield Rows(raw, self.placeholder)
+
+    def upgrade(self) -> None:
+        """Bring tables made by an earlier version up to this one's shape (after create_table)."""
+
+    def _add_column(self, suffix: str, column: str, kind: str) -> None:
+        SqlRunner(self.datastore).add_column(self._table(suffix), column, kind)
 
     def reset(self, application_name: str, start_after: int | None = None) -> None:
         with self.datastore.transaction(commit=True) as raw:
