@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
@@ -77,6 +78,7 @@ def build(
         newsletter_categories=settings.newsletter_categories,
         accepted_card_brands=settings.accepted_card_brands,
         read_before_write=several_servers,
+        idempotency_kept=timedelta(hours=settings.idempotency_hours),
     )
     _reuse_recent_connections(service.factory.datastore)  # type: ignore[attr-defined]
     sql = SqlRunner(service.factory.datastore)  # type: ignore[attr-defined]

@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(default=3, ge=1, le=20)
     argon2_memory_kib: int = Field(default=65536, ge=8, le=4 * 1024 * 1024)
     postgres_pool_size: int = Field(default=10, ge=1, le=200)
+    idempotency_hours: float = Field(default=24, gt=0, le=24 * 366)
 
     def __init__(self, **values: object) -> None:
         try:

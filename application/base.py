@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 from collections.abc import Callable, Mapping, Sequence
 from copy import deepcopy
-from datetime import UTC
+from datetime import UTC, timedelta
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
@@ -21,6 +18,7 @@ from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from application.context import CommandContext
+from application.idempotency import DEFAULT_KEPT, Idempotency, refusal_of
 from application.ports import (
     CardVault,
     Clock,
@@ -28,10 +26,11 @@ from application.ports import (
     IdempotencyLedger,
     IdempotencyRecord,
     PasswordHasher,
+    Refusal,
     SystemClock,
 )
 from application.profile_cache import ProfileCache, project_profile
-from domain.errors import DomainError, IdempotencyKeyReused, ProfileNotFound, VersionConflict
+from domain.errors import DomainError, ProfileNotFound, RuleViolation, VersionConflict
 from domain.events import Meta, ProfileEvent
 from domain.profile import Profile
 from domain.sections.newsletters import DEFAULT_CATEGORIES
@@ -97,6 +96,7 @@ class CommandApplication(ProfileEventStore):
         newsletter_categories: Sequence[str] = DEFAULT_CATEGORIES,
         accepted_card_brands: Sequence[str] = ("visa", "mastercard", "amex"),
         read_before_write: bool = False,
+        idempotency_kept: timedelta = DEFAULT_KEPT,
     ) -> None:
         """`read_before_write`: bring a cached profile up to date before each command (one
         read), for when other processes often write the same profiles (several servers)."""
@@ -107,11 +107,11 @@ class CommandApplication(ProfileEventStore):
         self.clock = clock or SystemClock()
         self.categories = tuple(newsletter_categories)
         self.accepted_brands = tuple(accepted_card_brands)
-        self._fingerprint_key = fingerprint_key
         if not isinstance(self.recorder, IdempotencyLedger):
             msg = "The application recorder must also be an IdempotencyLedger."
             raise TypeError(msg)
         self.ledger: IdempotencyLedger = self.recorder
+        self.idempotency = Idempotency(self.ledger, fingerprint_key, self.clock, idempotency_kept)
         size = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
         self._cache = ProfileCache(
             int(size) if size else None,
@@ -165,8 +165,8 @@ class CommandApplication(ProfileEventStore):
             profile_id = as_uuid(profile_id)  # one spelling of the id for the fingerprint
         except ValueError:
             raise ProfileNotFound(profile_id) from None
-        fingerprint = self._fingerprint(name, profile_id, args) if ctx.idempotency_key else ""
-        if (replayed := self._replay(ctx, fingerprint)) is not None:
+        fingerprint = self.idempotency.fingerprint(ctx, name, profile_id, args)
+        if (replayed := self.idempotency.replay(ctx, fingerprint)) is not None:
             return replayed
         with self._cache.lock(profile_id):
             try:
@@ -180,7 +180,7 @@ class CommandApplication(ProfileEventStore):
                     else:
                         profile = self._cache.fast_forward(profile)
                         if profile.version == seen and unsettled.refusal is not None:
-                            raise unsettled.refusal from None
+                            raise self._settled(ctx, fingerprint, unsettled.refusal) from None
                     return self._attempt(profile, True, ctx, fingerprint, act)
             except BaseException:
                 self._cache.evict(profile_id)  # never keep a profile a failed command touched
@@ -205,9 +205,12 @@ class CommandApplication(ProfileEventStore):
             if pending and all(
                 isinstance(e, ProfileEvent) and e.recorded_when_refused for e in pending
             ):
-                self._commit(profile, ctx, None, current=current)
+                kept = refusal_of(refusal) if isinstance(refusal, RuleViolation) else None
+                self._commit(profile, ctx, fingerprint, current=current, refusal=kept)
             elif not current:
                 raise _Unsettled(refusal, touched=bool(pending)) from None
+            else:
+                raise self._settled(ctx, fingerprint, refusal) from None
             raise
         if not current and not profile.pending_events:
             raise _Unsettled()
@@ -227,7 +230,10 @@ class CommandApplication(ProfileEventStore):
         contact_id: str | None = None,
         *,
         current: bool = True,
+        refusal: Refusal | None = None,
     ) -> CommandResult:
+        """Record the profile's new events with the key's record: the result, or the refusal
+        that the events (PasswordChangeRejected) came with."""
         result = CommandResult(
             profile_id=str(profile.id),
             version=profile.version,
@@ -235,7 +241,7 @@ class CommandApplication(ProfileEventStore):
             contact_id=contact_id,
         )
         record = (
-            IdempotencyRecord(ctx.idempotency_key, fingerprint, result, self.clock.now())
+            self.idempotency.record(ctx, fingerprint, refusal or result)
             if ctx.idempotency_key and fingerprint
             else None
         )
@@ -245,7 +251,7 @@ class CommandApplication(ProfileEventStore):
             self._record_command(profile, record)
         except IntegrityError:
             self._cache.evict(profile.id)  # it holds events that were not recorded
-            if fingerprint and (replayed := self._replay(ctx, fingerprint)) is not None:
+            if fingerprint and (replayed := self.idempotency.replay(ctx, fingerprint)) is not None:
                 return replayed
             if not current:
                 raise _Unsettled(touched=True) from None
@@ -278,20 +284,15 @@ class CommandApplication(ProfileEventStore):
         last = self.recorder.select_events(profile_id, desc=True, limit=1)
         return last[0].originator_version if last else None
 
-    def _replay(self, ctx: CommandContext, fingerprint: str) -> CommandResult | None:
-        if ctx.idempotency_key is None:
-            return None
-        record = self.ledger.find_idempotency_record(ctx.idempotency_key)
-        if record is None:
-            return None
-        if not hmac.compare_digest(record.fingerprint, fingerprint):
-            raise IdempotencyKeyReused
-        return record.result
-
-    def _fingerprint(self, name: str, profile_id: UUID | None, args: Mapping[str, Any]) -> str:
-        """A keyed MAC of the command: secrets in `args` never become a plain, fast hash."""
-        payload = json.dumps([name, str(profile_id), args], sort_keys=True, default=str)
-        return hmac.new(self._fingerprint_key, payload.encode(), hashlib.sha256).hexdigest()
+    def _settled(self, ctx: CommandContext, fingerprint: str, refusal: Exception) -> Exception:
+        """A refusal decided on the current state: kept under the caller's key, if any."""
+        if isinstance(refusal, RuleViolation) and ctx.idempotency_key and fingerprint:
+            record = self.idempotency.record(ctx, fingerprint, refusal_of(refusal))
+            try:
+                self.recorder.insert_events([], idempotency=record)
+            except IntegrityError:  # the same key, answered meanwhile by a concurrent retry
+                self.idempotency.replay(ctx, fingerprint)
+        return refusal
 
     def _meta(self, ctx: CommandContext) -> Meta:
         now = self.clock.now().astimezone(UTC)

@@ -40,6 +40,13 @@ class CommandContext:
                 "idempotency_key",
             )
 
+    @property
+    def ledger_key(self) -> str | None:
+        """The idempotency key as kept: each caller's keys apart from every other caller's."""
+        if self.idempotency_key is None:
+            return None
+        return f"{self.caller or '-'} {self.idempotency_key}"
+
     @classmethod
     def system(cls, actor: str = "system:profile-service") -> CommandContext:
         return cls(actor=actor, correlation_id=str(uuid4()))

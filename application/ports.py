@@ -61,10 +61,36 @@ class CommandResult:
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """A command's refusal by a rule, kept so that a retry with its key is refused alike."""
+
+    code: str
+    message: str
+    field: str | None = None
+    feedback: tuple[str, ...] = ()
+
+    def to_json(self) -> str:
+        return json.dumps({"refusal": {**asdict(self), "feedback": list(self.feedback)}})
+
+
+Outcome = CommandResult | Refusal
+
+
+def outcome_from_json(text: str) -> Outcome:
+    data: dict[str, Any] = json.loads(text)
+    if "refusal" in data:
+        refusal = data["refusal"]
+        return Refusal(
+            refusal["code"], refusal["message"], refusal["field"], tuple(refusal["feedback"])
+        )
+    return CommandResult.from_json(text)
+
+
+@dataclass(frozen=True)
 class IdempotencyRecord:
-    key: str
+    key: str  # the caller's key, scoped by the caller (`CommandContext.ledger_key`)
     fingerprint: str
-    result: CommandResult
+    result: Outcome
     created_at: datetime = field(compare=False)
 
 
@@ -77,3 +103,7 @@ class IdempotencyLedger(ABC):
 
     @abstractmethod
     def find_idempotency_record(self, key: str) -> IdempotencyRecord | None: ...
+
+    @abstractmethod
+    def purge_idempotency_records(self, before: datetime) -> int:
+        """Forget the records created before `before`; how many were."""

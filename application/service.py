@@ -10,6 +10,7 @@ from uuid import UUID
 from application.base import CommandApplication
 from application.context import CommandContext
 from application.ports import CommandResult
+from domain.errors import RuleViolation
 from domain.events import Meta
 from domain.inputs import (
     AdditionalInfoInput,
@@ -39,10 +40,13 @@ class ProfileService(CommandApplication):
     # Commands
     def register(self, data: Registration | Data, ctx: CommandContext) -> CommandResult:
         reg = parse(Registration, data)
-        fingerprint = self._fingerprint("register", None, reg.model_dump())
-        if (replayed := self._replay(ctx, fingerprint)) is not None:
+        fingerprint = self.idempotency.fingerprint(ctx, "register", None, reg.model_dump())
+        if (replayed := self.idempotency.replay(ctx, fingerprint)) is not None:
             return replayed
-        fields = check_registration(reg)
+        try:
+            fields = check_registration(reg)
+        except RuleViolation as refusal:
+            raise self._settled(ctx, fingerprint, refusal) from None
         password_hash = self.hasher.hash(reg.password)
         profile = Profile.register(fields, password_hash, self._meta(ctx))
         return self._commit(profile, ctx, fingerprint)

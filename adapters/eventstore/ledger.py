@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from application.ports import CommandResult, IdempotencyRecord
+from application.ports import IdempotencyRecord, outcome_from_json
 
 IDEMPOTENCY_TABLE = "idempotency_keys"
 
@@ -26,6 +26,6 @@ def record_from_row(row: Mapping[str, Any]) -> IdempotencyRecord:
     return IdempotencyRecord(
         key=row["key"],
         fingerprint=row["fingerprint"],
-        result=CommandResult.from_json(row["result"]),
+        result=outcome_from_json(row["result"]),
         created_at=created if isinstance(created, datetime) else datetime.fromisoformat(created),
     )

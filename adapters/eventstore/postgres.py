@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
@@ -89,6 +90,11 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
                 "result text NOT NULL, created_at timestamptz NOT NULL)"
             ).format(self.idempotency_table)
         )
+        self.sql_create_statements.append(
+            SQL("CREATE INDEX IF NOT EXISTS {} ON {} (created_at)").format(
+                Identifier(f"{IDEMPOTENCY_TABLE}_by_age"), self.idempotency_table
+            )
+        )
         self.sql_create_statements.append(self._function(
             one,
             SQL("oid {}, v bigint, etopic text, estate bytea, stopic text, sstate bytea, ")
@@ -147,6 +153,14 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
         return self.construct_pg_stored_event(
             event.originator_id, event.originator_version, event.topic, event.state
         )
+
+    def purge_idempotency_records(self, before: datetime) -> int:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(
+                SQL("DELETE FROM {} WHERE created_at < %s").format(self.idempotency_table),
+                (before,),
+            )
+            return int(curs.rowcount)
 
     def find_idempotency_record(self, key: str) -> IdempotencyRecord | None:
         with self.datastore.transaction(commit=False) as curs:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -26,6 +27,8 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
             f"CREATE TABLE IF NOT EXISTS {IDEMPOTENCY_TABLE} ("
             "key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
             "result TEXT NOT NULL, created_at TEXT NOT NULL)",
+            f"CREATE INDEX IF NOT EXISTS {IDEMPOTENCY_TABLE}_by_age "
+            f"ON {IDEMPOTENCY_TABLE} (created_at)",
         ]
 
     def _insert_events(
@@ -76,6 +79,14 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
     ) -> Subscription[ApplicationRecorder]:
         """Polls the notification log, woken in-process after each write."""
         return SQLiteSubscription(self, gt=gt, topics=topics)
+
+    def purge_idempotency_records(self, before: datetime) -> int:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(
+                f"DELETE FROM {IDEMPOTENCY_TABLE} WHERE created_at < ?", (before.isoformat(),)
+            )
+            c.execute("SELECT changes() AS n")
+            return int(c.fetchone()["n"])
 
     def find_idempotency_record(self, key: str) -> IdempotencyRecord | None:
         with self.datastore.transaction(commit=False) as c:

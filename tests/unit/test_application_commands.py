@@ -156,12 +156,18 @@ def test_a_command_that_changed_nothing_still_keeps_its_idempotency_key(service,
     assert service.get_profile(profile_id).state["preferences"]["language"] == "en"
 
 
-def test_a_refused_command_keeps_no_idempotency_key(service, profile_id):
+def test_a_refused_command_is_refused_alike_when_retried_with_its_key(service, profile_id):
     k = key()
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation) as first:
         service.change_preferences(profile_id, {"language": "de"}, ctx(idempotency_key=k))
-    result = service.change_preferences(profile_id, {"language": "en"}, ctx(idempotency_key=k))
-    assert result.events == ("PreferencesChanged",)
+    with pytest.raises(RuleViolation) as again:
+        service.change_preferences(profile_id, {"language": "de"}, ctx(idempotency_key=k))
+    assert (again.value.code, again.value.message, again.value.field) == (
+        first.value.code, first.value.message, first.value.field
+    )
+    with pytest.raises(IdempotencyKeyReused):
+        service.change_preferences(profile_id, {"language": "en"}, ctx(idempotency_key=k))
+    assert service.get_profile(profile_id).version == 1
 
 
 def test_a_registration_replayed_with_its_key_returns_the_same_profile(service):
