@@ -126,7 +126,7 @@ class ProfileService(CommandApplication):
         self, profile_id: UUID, data: CardInput | Data, ctx: CommandContext
     ) -> CommandResult:
         card = parse(CardInput, data)
-        number, brand = check_card(card, self.accepted_brands, self.today())
+        number, brand, holder = check_card(card, self.accepted_brands, self.today())
         fingerprint = self.vault.fingerprint(number)
 
         def act(profile: Profile, meta: Meta) -> None:
@@ -138,7 +138,7 @@ class ProfileService(CommandApplication):
                 "last4": number[-4:],
                 "exp_month": card.exp_month,
                 "exp_year": card.exp_year,
-                "holder_name": card.holder_name,
+                "holder_name": holder,
                 "fingerprint": fingerprint,
             }
             profile.register_card(summary, meta)

@@ -76,6 +76,9 @@ class RuleViolation(DomainError):
             "invalid_social_url",
             # G. Newsletters
             "unknown_newsletter_category",
+            # Free text (names, address lines, company, job title, contact names, card holder)
+            "invalid_text",
+            "card_number_in_text",
             # Malformed input found by a rule rather than by its shape
             "validation_error",
         }

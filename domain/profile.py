@@ -40,6 +40,7 @@ from domain.sections.password import (
 from domain.sections.registration import REGISTRATION_FIELDS
 from domain.sections.social_media import NETWORKS, normalise_social_url
 from domain.state import ProfileState, evolve
+from domain.text import free_text
 
 
 class Profile(Aggregate):
@@ -132,6 +133,7 @@ class Profile(Aggregate):
 
     # Account contacts
     def add_contact(self, contact: NewContact, meta: Meta) -> str:
+        name = free_text(contact.name, "name")
         email = normalise_email(contact.email)
         country = self.state["address"].get("country")
         phone = normalise_phone(contact.phone, country) if contact.phone else None
@@ -139,7 +141,7 @@ class Profile(Aggregate):
         self.trigger_event(
             ev.AccountContactAdded,
             contact_id=contact_id,
-            name=contact.name,
+            name=name,
             email=email,
             phone=phone,
             roles=sorted(set(contact.roles)),

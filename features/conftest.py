@@ -99,7 +99,9 @@ def refused(outcome: Outcome, code: str) -> None:
 
 
 @then(
-    parsers.re(r"the (?:command|question) is refused with (?P<code>[a-z_]+) on (?P<field>[a-z_.]+)")
+    parsers.re(
+        r"the (?:command|question) is refused with (?P<code>[a-z_]+) on (?P<field>[a-z0-9_.]+)"
+    )
 )
 def refused_on(outcome: Outcome, code: str, field: str) -> None:
     refused(outcome, code)

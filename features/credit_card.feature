@@ -45,6 +45,28 @@ Feature: Credit card
       | 4111 1111 1111      |
       | 4111 1111 1111 111A |
 
+  Scenario Outline: The number has a length its brand issues
+    When she registers the card <number> expiring 12/2030 in the name of Marie Tremblay
+    Then the command is refused with invalid_card_number on number
+    And no event is recorded
+
+    Examples:
+      | brand            | digits | number            |
+      | Visa             | 12     | 400000000002      |
+      | Visa             | 17     | 40000000000000006 |
+      | Mastercard       | 15     | 550000000000004   |
+      | American Express | 16     | 3700000000000007  |
+
+  Scenario Outline: Every length its brand issues is accepted
+    When she registers the card <number> expiring 12/2030 in the name of Marie Tremblay
+    Then the command is accepted at version 2
+    And the events recorded are CardRegistered
+
+    Examples:
+      | brand | digits | number              |
+      | Visa  | 13     | 4000000000006       |
+      | Visa  | 19     | 4000000000000000006 |
+
   Scenario Outline: Only accepted brands may be registered (by default Visa, Mastercard and American Express)
     When she registers the card <number> expiring 12/2030 in the name of Marie Tremblay
     Then the command is refused with unsupported_card_brand on number

@@ -11,6 +11,7 @@ from stdnum.eu import vat as eu_vat
 
 from domain.errors import RuleViolation
 from domain.inputs import AdditionalInfoInput
+from domain.text import optional_free_text
 
 ADDITIONAL_INFO_FIELDS = ("company", "vat_number", "job_title", "website")
 _VAT_MESSAGE = (
@@ -109,6 +110,9 @@ def additional_info_after(
     given: dict[str, str | None] = {
         k: (v or None) for k, v in info.model_dump(exclude_unset=True).items()
     }
+    for name in ("company", "job_title"):
+        if name in given:
+            given[name] = optional_free_text(given[name], name)
     if vat_number := given.get("vat_number"):
         given["vat_number"] = normalise_vat_number(vat_number)
     if website := given.get("website"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -13,10 +14,12 @@ from email_validator import EmailNotValidError, validate_email
 
 from domain.errors import RuleViolation
 from domain.inputs import ContactPatch
+from domain.text import optional_free_text
 
 DEFAULT_PHONE_REGION = "CA"
 ADDRESS_FIELDS = ("line1", "line2", "city", "region", "postal_code", "country")
 REQUIRED_ADDRESS_FIELDS = ("line1", "city", "postal_code", "country")
+FREE_TEXT_ADDRESS_FIELDS = ("line1", "line2", "city", "region")
 MAX_ADDRESS_PART_LENGTH = 200
 MAX_OTHER_POSTAL_CODE_LENGTH = 12
 
@@ -114,14 +117,15 @@ def _address_part(data: Mapping[str, str | None], name: str, field: str) -> str 
         return None
     if not isinstance(raw, str):
         raise RuleViolation("validation_error", "This address part must be text.", field)
-    text = raw.strip()
-    if len(text) > MAX_ADDRESS_PART_LENGTH:
+    if len(raw.strip()) > MAX_ADDRESS_PART_LENGTH:
         raise RuleViolation(
             "validation_error",
             f"This address part is longer than {MAX_ADDRESS_PART_LENGTH} characters.",
             field,
         )
-    return text or None
+    if name in FREE_TEXT_ADDRESS_FIELDS:
+        return optional_free_text(raw, field)
+    return raw.strip() or None
 
 
 def normalise_address(
@@ -155,7 +159,7 @@ def contact_changes(current: Mapping[str, Any], patch: ContactPatch) -> dict[str
     """Section A: the normalised fields that differ (`address.<part>` for address parts)."""
     for name in ("first_name", "last_name"):
         value = getattr(patch, name)
-        if value is not None and value != current[name]:
+        if value is not None and unicodedata.normalize("NFC", value) != current[name]:
             raise RuleViolation("immutable_field", f"{name} can never change.", name)
     changes: dict[str, Any] = {}
     if patch.email is not None and (email := normalise_email(patch.email)) != current["email"]:

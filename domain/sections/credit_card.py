@@ -10,6 +10,7 @@ from stdnum import luhn
 
 from domain.errors import RuleViolation
 from domain.inputs import CardInput
+from domain.text import free_text
 
 BRANDS = ("visa", "mastercard", "amex", "discover", "jcb", "diners", "unionpay")
 BRAND_NAMES: dict[str, str] = {
@@ -150,8 +151,10 @@ def public_card(card: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 def check_card(
     card: CardInput, accepted_brands: Collection[str], today: datetime.date
-) -> tuple[str, str]:
-    """The card's digits and brand, if the number, the brand and the expiry are acceptable."""
+) -> tuple[str, str, str]:
+    """The card's digits, brand and holder, if the number (its length for the brand), the
+    brand, the expiry and the holder's name are acceptable."""
+    holder = free_text(card.holder_name, "holder_name")
     number = clean_card_number(card.number)
     brand = detect_brand(number)
     if brand is None or brand not in accepted_brands:
@@ -160,5 +163,20 @@ def check_card(
             f"Accepted card brands: {', '.join(accepted_brands)}.",
             "number",
         )
+    lengths = _VALID_LENGTHS[brand]
+    if len(number) not in lengths:
+        raise RuleViolation(
+            "invalid_card_number",
+            f"A {BRAND_NAMES[brand]} number has {_spelled(sorted(lengths))} digits.",
+            "number",
+        )
     check_expiry(card.exp_month, card.exp_year, today)
-    return number, brand
+    return number, brand, holder
+
+
+def _spelled(numbers: list[int]) -> str:
+    """[13, 16, 19] → '13, 16 or 19'; a range → '16 to 19'."""
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]} to {numbers[-1]}"
+    *rest, last = map(str, numbers)
+    return f"{', '.join(rest)} or {last}" if rest else last

@@ -93,9 +93,12 @@ def serve_in_thread(app: Any) -> Iterator[str]:
 
 
 @contextmanager
-def serve_app(container: Container, read_side: ReadSide) -> Iterator[Api]:
+def serve_app(
+    container: Container, read_side: ReadSide, token: str | None = None
+) -> Iterator[Api]:
+    """The app served over `container`, called with `token` (else a new one, every scope)."""
     tokens = TokenStore(container.sql)
-    token = tokens.create("e2e-" + uuid4().hex[:8], SCOPES)
+    token = token or tokens.create("e2e-" + uuid4().hex[:8], SCOPES)
     app = create_app(container, read_side, tokens=tokens)
     with (
         serve_in_thread(app) as url,

@@ -117,7 +117,7 @@ def test_a_replay_survives_a_restart_of_the_service(api: Api):
     restarted = build(api.container.settings)
     read_side = new_readside(restarted)
     try:
-        with serve_app(restarted, read_side) as fresh:
+        with serve_app(restarted, read_side, token=api.token) as fresh:
             again = fresh.client.post("/v1/profiles", json=body, headers=key)
             reused = fresh.client.post("/v1/profiles", json=registration(), headers=key)
     finally:
