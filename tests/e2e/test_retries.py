@@ -114,7 +114,7 @@ def test_a_replay_survives_a_restart_of_the_service(api: Api):
     key = {"Idempotency-Key": f"restart-{uuid4()}"}
     body = registration()
     first = api.client.post("/v1/profiles", json=body, headers=key)
-    restarted = build(api.container.settings)
+    restarted = build(api.container.settings, clock=api.container.service.clock)
     read_side = new_readside(restarted)
     try:
         with serve_app(restarted, read_side, token=api.token) as fresh:
