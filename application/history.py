@@ -12,6 +12,7 @@ from domain.disclosure import profile_record
 from domain.errors import ProfileNotFound, VersionNotFound
 from domain.profile import Profile
 from domain.sections.credit_card import public_card
+from domain.sections.newsletters import consent_records
 
 _META = {
     "originator_id",
@@ -81,6 +82,10 @@ class History:
         if not 1 <= version <= current.version:
             raise VersionNotFound(profile_id, f"at version {version} (last is {current.version})")
         return profile_state(self.store.get_profile(profile_id, version=version))
+
+    def consents(self, profile_id: UUID | str) -> list[dict[str, Any]]:
+        """The profile's consent ledger, oldest first."""
+        return consent_records(self._events(profile_id))
 
     def events(self, profile_id: UUID | str) -> list[dict[str, Any]]:
         return [

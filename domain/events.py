@@ -125,8 +125,12 @@ class SocialAccountUnlinked(ProfileEvent):
 
 
 class NewsletterSubscriptionsChanged(ProfileEvent):
+    """`categories`: all those subscribed now; `renewed`: those already subscribed whose consent
+    this one replaces (another text version or language); None in events recorded before."""
+
     categories: list[str]
     consent: dict[str, Any]
+    renewed: list[str] | None = field(default=None, kw_only=True)
 
 
 class NewsletterUnsubscribed(ProfileEvent):

@@ -29,7 +29,7 @@ from domain.sections.contact_information import (
     normalise_phone,
 )
 from domain.sections.credit_card import CARD_SUMMARY_FIELDS
-from domain.sections.newsletters import Decision, may_send
+from domain.sections.newsletters import Decision, may_send, renewals
 from domain.sections.password import (
     MAX_REJECTIONS,
     REJECTION_WINDOW,
@@ -245,14 +245,18 @@ class Profile(Aggregate):
 
     # G. Newsletters
     def subscribe(self, categories: list[str], consent: Consent, meta: Meta) -> None:
-        """Subscribe to exactly `categories` (already resolved against the known ones)."""
+        """Subscribe to exactly `categories` (already resolved against the known ones); a
+        category subscribed under another consent text version or language is renewed."""
         check_language(consent.language, "consent.language")
-        if sorted(self.state["newsletters"]) != sorted(categories):
+        current = self.state["newsletters"]
+        renewed = renewals(current, categories, consent)
+        if sorted(current) != sorted(categories) or renewed:
             record = {**consent.model_dump(), "at": meta.at.isoformat(), "actor": meta.actor}
             self.trigger_event(
                 ev.NewsletterSubscriptionsChanged,
                 categories=sorted(categories),
                 consent=record,
+                renewed=renewed or None,
                 **meta.fields(),
             )
 

@@ -181,9 +181,12 @@ def _social_unlinked(state: ProfileState, event: ev.SocialAccountUnlinked) -> Pr
 
 @_on(ev.NewsletterSubscriptionsChanged)
 def _subscribed(state: ProfileState, event: ev.NewsletterSubscriptionsChanged) -> ProfileState:
-    current = state["newsletters"]
+    current, renewed = state["newsletters"], event.renewed or ()
     state["newsletters"] = {
-        category: current.get(category, dict(event.consent)) for category in event.categories
+        category: dict(event.consent)
+        if category in renewed or category not in current
+        else current[category]
+        for category in event.categories
     }
     return state
 

@@ -119,6 +119,12 @@ class AppDriver(Driver):
     def audience(self, category: str) -> list[str]:
         return self.caught_up().audience.subscribers(category, limit=1000)
 
+    def consents(self, profile_id: str) -> Outcome:
+        try:
+            return Outcome(answer={"consents": self.history.consents(profile_id)})
+        except DomainError as error:
+            return refusal("", error)
+
     def password_strength(self, password: str, user_inputs: list[str]) -> Outcome:
         strength = self.service.password_strength(password, user_inputs)
         return Outcome(

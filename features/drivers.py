@@ -115,6 +115,10 @@ class Driver(ABC):
         """The profiles subscribed to a newsletter category."""
 
     @abstractmethod
+    def consents(self, profile_id: str) -> Outcome:
+        """The consent ledger: answer = {"consents": [{purpose, state, at, version, …}]}."""
+
+    @abstractmethod
     def password_strength(self, password: str, user_inputs: list[str]) -> Outcome:
         """answer = {"score", "strong", "feedback"}."""
 

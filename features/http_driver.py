@@ -158,6 +158,9 @@ class HttpDriver(Driver):
         ids: list[str] = response.json()["profile_ids"]
         return ids
 
+    def consents(self, profile_id: str) -> Outcome:
+        return self._answer(self._get(f"/v1/profiles/{profile_id}/consents"))
+
     def _post(self, path: str, body: dict[str, Any]) -> Outcome:
         return self._answer(self.client.post(path, json=body, headers=self.auth))
 

@@ -36,6 +36,31 @@ Feature: Newsletters and communications
       | telephone | fr       | validation_error | consent.channel  |
       | portal    | de       | invalid_language | consent.language |
 
+  Scenario: Subscribing again under a new version of the consent text renews her consent
+    Given she subscribed to news and offers
+    When she subscribes to news and offers through the portal, having read version v4 of the consent text in fr
+    Then the command is accepted at version 3
+    And the events recorded are NewsletterSubscriptionsChanged
+    And her consent to offers records: at 2026-03-01T12:00:00+00:00, by customer:marie, via portal, text v4, in fr
+
+  Scenario: Subscribing again in another language renews her consent
+    Given she subscribed to news and offers
+    When she subscribes to news and offers through the portal, having read version v3 of the consent text in en
+    Then the command is accepted at version 3
+    And her consent to news records: at 2026-03-01T12:00:00+00:00, by customer:marie, via portal, text v3, in en
+
+  Scenario: The consent ledger tells when each consent was given and when it ended
+    Given she subscribed to news and offers
+    And she subscribed to news
+    And she unsubscribed from the newsletters
+    When an auditor reads her consent ledger
+    Then the ledger lists, oldest first:
+      | purpose           | state     | version | text |
+      | newsletter:news   | given     | 2       | v3   |
+      | newsletter:offers | given     | 2       | v3   |
+      | newsletter:offers | withdrawn | 3       |      |
+      | newsletter:news   | withdrawn | 4       |      |
+
   Scenario: Unsubscribing ends every category at once
     Given she subscribed to news, offers and tips
     When she unsubscribes from the newsletters

@@ -131,3 +131,21 @@ def audience_has(
 ) -> None:
     [person] = [c for c in (customer, other_customer) if c.first_name == first_name]
     assert (person.profile_id in outcome.answer) is (verdict == "includes")
+
+
+@when("an auditor reads her consent ledger", target_fixture="outcome")
+def reads_consent_ledger(driver: Driver, customer: Customer) -> Outcome:
+    return driver.consents(customer.profile_id)
+
+
+@then("the ledger lists, oldest first:")
+def ledger_lists(outcome: Outcome, customer: Customer, datatable: list[list[str]]) -> None:
+    header, *rows = datatable
+    assert header == ["purpose", "state", "version", "text"]
+    listed = [
+        [r["purpose"], r["state"], str(r["version"]), r["text_version"] or ""]
+        for r in outcome.answer["consents"]
+    ]
+    assert listed == rows
+    for record in outcome.answer["consents"]:
+        assert record["actor"] == customer.actor and record["at"]

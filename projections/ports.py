@@ -116,7 +116,8 @@ class AudienceChange:
     registered: bool = False  # only a registration introduces a profile
     domain_suggestions: bool | None = None
     categories: Sequence[str] | None = None  # the new full set of subscribed categories
-    consent: Mapping[str, Any] = field(default_factory=dict)  # for newly added categories
+    consent: Mapping[str, Any] = field(default_factory=dict)  # for new and renewed categories
+    renewed: Sequence[str] = ()  # categories kept whose consent this one replaces
     unsubscribed_at: str | None = None
 
 

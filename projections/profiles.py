@@ -112,6 +112,7 @@ class AudienceProjection(Projection[AudienceRecorder]):
             event.originator_version,
             categories=list(event.categories),
             consent=dict(event.consent),
+            renewed=tuple(event.renewed or ()),
         )
         self.view.record(change, tracking)
 

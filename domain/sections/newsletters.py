@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from domain import events as ev
 from domain.errors import RuleViolation
+from domain.inputs import Consent
 
 DEFAULT_CATEGORIES: tuple[str, ...] = ("news", "offers", "product_updates", "tips")
 TRANSACTIONAL_KINDS: tuple[str, ...] = (
@@ -30,6 +32,20 @@ def resolve_categories(requested: Sequence[str], known: Collection[str]) -> list
                 "categories",
             )
     return sorted(set(requested))
+
+
+def renewals(
+    current: Mapping[str, Mapping[str, Any]], categories: Sequence[str], consent: Consent
+) -> list[str]:
+    """The categories already subscribed whose consent was given under other terms (another
+    text version or language): subscribing again to them renews their consent."""
+    terms = (consent.text_version, consent.language)
+    return sorted(
+        category
+        for category in categories
+        if category in current
+        and (current[category].get("text_version"), current[category].get("language")) != terms
+    )
 
 
 @dataclass(frozen=True)
@@ -73,3 +89,37 @@ def may_send(
     if unsubscribed_at is not None:
         return Decision(False, f"unsubscribed from all newsletters at {unsubscribed_at}")
     return Decision(False, f"not subscribed to {category}")
+
+
+def consent_records(events: Iterable[ev.ProfileEvent]) -> list[dict[str, Any]]:
+    """The consent ledger (privacy.md): one record per category per change, oldest first."""
+    records: list[dict[str, Any]] = []
+    subscribed: set[str] = set()
+    for event in events:
+        if isinstance(event, ev.NewsletterSubscriptionsChanged):
+            now, renewed = set(event.categories), set(event.renewed or ())
+            given = sorted((now - subscribed) | (renewed & subscribed))
+            records += [_record(event, c, "given", event.consent) for c in given]
+            records += [_record(event, c, "withdrawn", None) for c in sorted(subscribed - now)]
+            subscribed = now
+        elif isinstance(event, ev.NewsletterUnsubscribed):
+            records += [_record(event, c, "withdrawn", None) for c in sorted(event.categories)]
+            subscribed = set()
+    return records
+
+
+def _record(
+    event: ev.ProfileEvent, category: str, state: str, consent: Mapping[str, Any] | None
+) -> dict[str, Any]:
+    return {
+        "purpose": f"newsletter:{category}",
+        "state": state,
+        "at": event.timestamp.isoformat(),
+        "version": event.originator_version,
+        "actor": event.actor,
+        "caller": event.caller,
+        "correlation_id": event.correlation_id,
+        "channel": consent.get("channel") if consent else None,
+        "text_version": consent.get("text_version") if consent else None,
+        "language": consent.get("language") if consent else None,
+    }

@@ -29,6 +29,7 @@ from adapters.entrypoints.http.routes import (
     social_media,
 )
 from adapters.security.tokens import TokenStore
+from application.history import History
 
 MAX_BODY_BYTES = 64 * 1024
 DESCRIPTION = """\
@@ -72,6 +73,7 @@ def create_app(
     )
     app.state.container = container
     app.state.read_side = read_side
+    app.state.history = History(container.service)
     app.state.tokens = tokens
     problems.install(app)
     sections = (

@@ -17,6 +17,7 @@ from adapters.entrypoints.http.context import RequestInfo, current_request
 from adapters.entrypoints.http.problems import ApiError, unauthorized
 from adapters.security.tokens import Token
 from application.context import CommandContext
+from application.history import History
 from application.service import ProfileService
 from domain.sections.newsletters import Decision
 
@@ -102,6 +103,10 @@ async def get_service(request: Request) -> ProfileService:
 
 async def get_read_model(request: Request) -> ReadModel:
     return cast(ReadModel, request.app.state.read_side)
+
+
+async def get_history(request: Request) -> History:
+    return cast(History, request.app.state.history)
 
 
 def _uuid_or_none(value: object) -> str | None:
@@ -218,6 +223,7 @@ async def payment_context(
 
 Service = Annotated[ProfileService, Depends(get_service)]
 Reads = Annotated[ReadModel, Depends(get_read_model)]
+Histories = Annotated[History, Depends(get_history)]
 Reader = Annotated[Caller, Depends(READ)]
 Auditor = Annotated[Caller, Depends(AUDIT)]
 Write = Annotated[CommandContext, Depends(write_context)]

@@ -151,6 +151,24 @@ class AuditPage(Out):
     )
 
 
+# The consent ledger (privacy.md)
+class ConsentRecord(Out):
+    purpose: str = Field(examples=["newsletter:offers"])
+    state: str = Field(description="given or withdrawn")
+    at: datetime
+    version: int
+    actor: str | None = None
+    caller: str | None = None
+    correlation_id: str | None = None
+    channel: str | None = Field(default=None, description="portal, api or support (given only)")
+    text_version: str | None = Field(default=None, description="The consent text shown")
+    language: str | None = None
+
+
+class ConsentLedger(Out):
+    consents: list[ConsentRecord]
+
+
 # Communications and audiences
 class SendDecision(Out):
     allowed: bool

@@ -120,7 +120,10 @@ class SqlAudienceView(SqlView, AudienceRecorder):
             state.unsubscribed_at = change.unsubscribed_at or state.unsubscribed_at
             if change.categories is not None:
                 consent = json.dumps(dict(change.consent))
-                state.categories = {c: state.categories.get(c, consent) for c in change.categories}
+                state.categories = {
+                    c: consent if c in change.renewed else state.categories.get(c, consent)
+                    for c in change.categories
+                }
             self._put(batch, change.profile_id, state)
 
     def subscribers(self, category: str, after: str | None = None, limit: int = 100) -> list[str]:

@@ -8,20 +8,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
-from adapters.entrypoints.http.deps import (
-    Auditor,
-    ReadModel,
-    Reads,
-    Service,
-)
+from adapters.entrypoints.http.deps import Auditor, ReadModel, Reads, Service
 from adapters.entrypoints.http.problems import COMMON, responses
-from adapters.entrypoints.http.routes.common import (
-    Limit,
-    ProfileId,
-)
-from adapters.entrypoints.http.schemas import (
-    AuditPage,
-)
+from adapters.entrypoints.http.routes.common import Limit, ProfileId
+from adapters.entrypoints.http.schemas import AuditPage
 from application.service import ProfileService
 from domain.events import SECTIONS
 

@@ -7,26 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from adapters.entrypoints.http import examples as ex
-from adapters.entrypoints.http.deps import (
-    Payment,
-    Reader,
-    Service,
-)
+from adapters.entrypoints.http.deps import Payment, Reader, Service
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.problems import COMMON, responses
-from adapters.entrypoints.http.routes.common import (
-    ProfileId,
-    answer,
-    answered,
-)
-from adapters.entrypoints.http.schemas import (
-    BrandAnswer,
-    BrandRequest,
-    CommandAnswer,
-)
-from domain.inputs import (
-    CardInput,
-)
+from adapters.entrypoints.http.routes.common import ProfileId, answer, answered
+from adapters.entrypoints.http.schemas import BrandAnswer, BrandRequest, CommandAnswer
+from domain.inputs import CardInput
 
 router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["credit card"])
 

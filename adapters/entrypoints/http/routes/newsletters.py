@@ -7,29 +7,18 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from adapters.entrypoints.http import examples as ex
-from adapters.entrypoints.http.deps import (
-    Reader,
-    Reads,
-    Service,
-    Write,
-)
+from adapters.entrypoints.http.deps import Auditor, Histories, Reader, Reads, Service, Write
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.problems import COMMON, responses
-from adapters.entrypoints.http.routes.common import (
-    Limit,
-    ProfileId,
-    answer,
-    answered,
-)
+from adapters.entrypoints.http.routes.common import Limit, ProfileId, answer, answered
 from adapters.entrypoints.http.schemas import (
     AudiencePage,
     CommandAnswer,
+    ConsentLedger,
     SendDecision,
 )
 from domain.errors import ProfileNotFound, RuleViolation
-from domain.inputs import (
-    Subscription,
-)
+from domain.inputs import Subscription
 
 router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["newsletters"])
 
@@ -109,3 +98,13 @@ def audience(
     return AudiencePage(
         category=category, profile_ids=ids, next_after=ids[-1] if len(ids) == limit else None
     )
+
+
+@router.get(
+    "/profiles/{profile_id}/consents",
+    summary="The consent ledger: every consent given or withdrawn, oldest first",
+    description="Scope `audit:read`. One record per category per change, from the events.",
+    responses=responses(404),
+)
+def consents(profile_id: ProfileId, _caller: Auditor, history: Histories) -> ConsentLedger:
+    return ConsentLedger.model_validate({"consents": history.consents(profile_id)})

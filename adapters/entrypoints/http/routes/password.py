@@ -7,27 +7,17 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 
 from adapters.entrypoints.http import examples as ex
-from adapters.entrypoints.http.deps import (
-    Reader,
-    Service,
-    Write,
-)
+from adapters.entrypoints.http.deps import Reader, Service, Write
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.problems import COMMON, responses
-from adapters.entrypoints.http.routes.common import (
-    ProfileId,
-    answer,
-    answered,
-)
+from adapters.entrypoints.http.routes.common import ProfileId, answer, answered
 from adapters.entrypoints.http.schemas import (
     CommandAnswer,
     GeneratedPassword,
     StrengthAnswer,
     StrengthRequest,
 )
-from domain.inputs import (
-    PasswordChange,
-)
+from domain.inputs import PasswordChange
 
 router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["password"])
 

@@ -6,47 +6,28 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
-from adapters.entrypoints.http.deps import (
-    Reader,
-    ReadModel,
-    Reads,
-    request_info,
-)
+from adapters.entrypoints.http.deps import Histories, Reader, ReadModel, Reads, request_info
 from adapters.entrypoints.http.problems import COMMON, ApiError, responses
-from adapters.entrypoints.http.routes.common import (
-    ProfileId,
-)
-from adapters.entrypoints.http.schemas import (
-    ETAG_HEADER,
-    AuditPage,
-    ProfileView,
-)
+from adapters.entrypoints.http.routes.common import ProfileId
+from adapters.entrypoints.http.schemas import ETAG_HEADER, ProfileView
 from application.history import History
-from application.service import ProfileService
 
 router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["profiles"])
 
 READ_YOUR_WRITES_SECONDS = 2.0
 
 
-def _history(request: Request) -> History:
-    history = getattr(request.app.state, "history", None)
-    if not isinstance(history, History):
-        history = request.app.state.history = History(request.app.state.container.service)
-    return history
-
-
 def _current_state(
-    profile_id: UUID, min_version: int | None, reads: ReadModel, request: Request
+    profile_id: UUID, min_version: int | None, reads: ReadModel, history: History
 ) -> dict[str, Any]:
     """The view; the events' own state when the view lacks the profile or lags behind."""
     if min_version is not None:
         reads.wait_for_version(profile_id, min_version, timeout=READ_YOUR_WRITES_SECONDS)
     view = reads.profiles.get(profile_id)
     if view is None or (min_version is not None and int(view["version"]) < min_version):
-        return _history(request).profile_at(profile_id)
+        return history.profile_at(profile_id)
     return view
 
 
@@ -60,7 +41,7 @@ def get_profile(
     profile_id: ProfileId,
     _caller: Reader,
     reads: Reads,
-    request: Request,
+    history: Histories,
     response: Response,
     min_version: Annotated[
         int | None, Query(ge=1, le=10**12, description="Wait briefly for this version.")
@@ -78,19 +59,9 @@ def get_profile(
         )
     if as_of is not None or version is not None:
         moment = as_of.replace(tzinfo=as_of.tzinfo or UTC) if as_of is not None else None
-        state = _history(request).profile_at(profile_id, version=version, as_of=moment)
+        state = history.profile_at(profile_id, version=version, as_of=moment)
     else:
-        state = _current_state(profile_id, min_version, reads, request)
+        state = _current_state(profile_id, min_version, reads, history)
     response.headers["ETag"] = f'"{state["version"]}"'
     request_info().note(profile_id=str(profile_id), version=int(state["version"]))
     return state
-
-
-def _ensure_profile(profile_id: UUID, reads: ReadModel, service: ProfileService) -> None:
-    if reads.profiles.get(profile_id) is None:
-        service.get_profile(profile_id)  # raises ProfileNotFound
-
-
-def _audit_page(entries: list[dict[str, Any]], limit: int) -> AuditPage:
-    last = entries[-1]["position"] if len(entries) == limit else None
-    return AuditPage.model_validate({"entries": entries, "next_after": last})

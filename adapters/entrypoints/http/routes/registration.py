@@ -7,22 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 
 from adapters.entrypoints.http import examples as ex
-from adapters.entrypoints.http.deps import (
-    Service,
-    Write,
-)
+from adapters.entrypoints.http.deps import Service, Write
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.problems import COMMON, responses
-from adapters.entrypoints.http.routes.common import (
-    answer,
-)
-from adapters.entrypoints.http.schemas import (
-    ETAG_HEADER,
-    CommandAnswer,
-)
-from domain.inputs import (
-    Registration,
-)
+from adapters.entrypoints.http.routes.common import answer
+from adapters.entrypoints.http.schemas import ETAG_HEADER, CommandAnswer
+from domain.inputs import Registration
 
 router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["registration"])
 
