@@ -8,42 +8,15 @@ from uuid import UUID
 
 from application.base import ProfileEventStore, as_uuid
 from domain import events as ev
-from domain.disclosure import profile_record
+from domain.disclosure import profile_record, shown_fields
 from domain.errors import ProfileNotFound, VersionNotFound
 from domain.profile import Profile
-from domain.sections.credit_card import public_card
 from domain.sections.newsletters import consent_records
-
-_META = {
-    "originator_id",
-    "originator_version",
-    "originator_topic",
-    "timestamp",
-    "actor",
-    "caller",
-    "correlation_id",
-    "idempotency_key",
-}
 
 
 def profile_state(profile: Profile) -> dict[str, Any]:
     """The read side's record of a profile, shaped from the aggregate's state."""
     return profile_record(profile.state)
-
-
-def masked_fields(event: ev.ProfileEvent) -> dict[str, Any]:
-    """An event's own fields with secrets replaced: no hash, no card token or fingerprint."""
-    fields: dict[str, Any] = {}
-    for name, value in vars(event).items():
-        if name in _META:
-            continue
-        if name == "password_hash":
-            fields["password"] = "set" if isinstance(event, ev.ProfileRegistered) else "changed"
-        elif name in ("card", "old_card"):
-            fields[name] = public_card(value)
-        else:
-            fields[name] = value
-    return fields
 
 
 class History:
@@ -97,7 +70,7 @@ class History:
                 "caller": event.caller,
                 "correlation_id": event.correlation_id,
                 "idempotency_key": event.idempotency_key,
-                "fields": masked_fields(event),
+                "fields": shown_fields(event),
             }
             for event in self._events(profile_id)
         ]
