@@ -157,7 +157,10 @@ class Settings(BaseSettings):
                 POSTGRES_USER=unquote(url.username or "postgres"),
                 POSTGRES_PASSWORD=unquote(url.password or ""),
                 POSTGRES_POOL_SIZE=str(self.postgres_pool_size),
-                POSTGRES_LOCK_TIMEOUT="5",
+                # A busy store is a 503 after at most 5 s (api.md): at most 2 s for a pooled
+                # connection, then 3 s for a lock.
+                POSTGRES_CONNECT_TIMEOUT="2",
+                POSTGRES_LOCK_TIMEOUT="3",
             )
         else:
             path = self.sqlite_path
@@ -167,7 +170,7 @@ class Settings(BaseSettings):
                 PERSISTENCE_MODULE="eventsourcing.sqlite",
                 APPLICATION_RECORDER_TOPIC="adapters.eventstore.sqlite:SQLiteProfileRecorder",
                 SQLITE_DBNAME=path,
-                SQLITE_LOCK_TIMEOUT="10",
+                SQLITE_LOCK_TIMEOUT="5",  # a busy store is a 503 after at most 5 s
             )
         if self.events_key is not None:
             env.update(

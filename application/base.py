@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from copy import deepcopy
 from datetime import UTC, timedelta
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import (
-    AggregateNotFoundError,
-    Application,
-    ProjectorFunction,
     Repository,
 )
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from application.context import CommandContext
+from application.errors import store_errors
 from application.idempotency import DEFAULT_KEPT, Idempotency, refusal_of
 from application.ports import (
     CardVault,
@@ -29,39 +27,14 @@ from application.ports import (
     Refusal,
     SystemClock,
 )
-from application.profile_cache import ProfileCache, project_profile
-from domain.errors import DomainError, ProfileNotFound, RuleViolation, VersionConflict
+from application.profile_cache import ProfileCache
+from application.store import ProfileEventStore, as_uuid
+from domain.errors import DomainError, RuleViolation, VersionConflict
 from domain.events import Meta, ProfileEvent
 from domain.profile import Profile
 from domain.sections.newsletters import DEFAULT_CATEGORIES
 
 T = TypeVar("T")
-# A snapshot every 8 events: loading a profile then replays at most 7 events after its
-# snapshot (each costs about a tenth of a 1-event load on SQLite). Snapshots are written in
-# the command's own statement; they add about 40% to the stored bytes.
-SNAPSHOT_INTERVAL = 8
-
-
-def as_uuid(profile_id: UUID | str) -> UUID:
-    return profile_id if isinstance(profile_id, UUID) else UUID(str(profile_id))
-
-
-class ProfileEventStore(Application[UUID]):
-    """The profiles' event store alone: what projections and auditors read."""
-
-    name = "profiles"
-    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Profile: SNAPSHOT_INTERVAL}
-    snapshotting_projectors: ClassVar[dict[type[Any], ProjectorFunction[Any, Any]]] = {
-        Profile: project_profile
-    }
-
-    def get_profile(self, profile_id: UUID | str, version: int | None = None) -> Profile:
-        try:
-            return self.repository.get(
-                as_uuid(profile_id), version=version, projector_func=project_profile
-            )
-        except (AggregateNotFoundError, ValueError):
-            raise ProfileNotFound(profile_id) from None
 
 
 class _Unsettled(Exception):
@@ -138,16 +111,14 @@ class CommandApplication(ProfileEventStore):
         """A copy of the current profile (the cached one brought up to date), or as it was."""
         if version is not None:
             return super().get_profile(profile_id, version)
-        try:
-            profile_id = as_uuid(profile_id)
-        except ValueError:
-            raise ProfileNotFound(profile_id) from None
+        profile_id = as_uuid(profile_id)
         with self._cache.lock(profile_id):
             cached = self._cache.get(profile_id)
             if cached is None:
                 return super().get_profile(profile_id)
             try:
-                return deepcopy(self._cache.fast_forward(cached))
+                with store_errors(profile_id):
+                    return deepcopy(self._cache.fast_forward(cached))
             except BaseException:
                 self._cache.evict(profile_id)
                 raise
@@ -161,10 +132,18 @@ class CommandApplication(ProfileEventStore):
         args: Mapping[str, Any],
         act: Callable[[Profile, Meta], T],
     ) -> CommandResult:
-        try:
-            profile_id = as_uuid(profile_id)  # one spelling of the id for the fingerprint
-        except ValueError:
-            raise ProfileNotFound(profile_id) from None
+        profile_id = as_uuid(profile_id)  # one spelling of the id for the fingerprint
+        with store_errors(profile_id):
+            return self._run(name, profile_id, ctx, args, act)
+
+    def _run(
+        self,
+        name: str,
+        profile_id: UUID,
+        ctx: CommandContext,
+        args: Mapping[str, Any],
+        act: Callable[[Profile, Meta], T],
+    ) -> CommandResult:
         fingerprint = self.idempotency.fingerprint(ctx, name, profile_id, args)
         if (replayed := self.idempotency.replay(ctx, fingerprint)) is not None:
             return replayed

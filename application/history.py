@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from application.base import ProfileEventStore, as_uuid
+from application.errors import store_errors
+from application.store import ProfileEventStore, as_uuid
 from domain import events as ev
 from domain.disclosure import profile_record, shown_fields
 from domain.errors import ProfileNotFound, VersionNotFound
@@ -26,10 +27,9 @@ class History:
         self.store = store
 
     def _events(self, profile_id: UUID | str) -> list[ev.ProfileEvent]:
-        try:
-            found = list(self.store.events.get(as_uuid(profile_id)))
-        except ValueError:
-            raise ProfileNotFound(profile_id) from None
+        uuid = as_uuid(profile_id)
+        with store_errors(uuid):
+            found = list(self.store.events.get(uuid))
         if not found:
             raise ProfileNotFound(profile_id)
         return [e for e in found if isinstance(e, ev.ProfileEvent)]

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from application.base import CommandApplication
 from application.context import CommandContext
+from application.errors import store_errors
 from application.ports import CommandResult
 from domain.errors import RuleViolation
 from domain.events import Meta
@@ -40,6 +41,10 @@ class ProfileService(CommandApplication):
     # Commands
     def register(self, data: Registration | Data, ctx: CommandContext) -> CommandResult:
         reg = parse(Registration, data)
+        with store_errors():
+            return self._register(reg, ctx)
+
+    def _register(self, reg: Registration, ctx: CommandContext) -> CommandResult:
         fingerprint = self.idempotency.fingerprint(ctx, "register", None, reg.model_dump())
         if (replayed := self.idempotency.replay(ctx, fingerprint)) is not None:
             return replayed

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.utils import retry
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from adapters.eventstore.ledger import IDEMPOTENCY_TABLE, record_from_row, snapshots_table
@@ -64,6 +64,8 @@ _MANY = {  # arrays of events and snapshots, of any profiles
     "ANY_EVENT": "cardinality(events) > 0",
     "EVENTS": _ROWS.format("events"),
 }
+RETRY_WITHIN = 0.5  # seconds after a first failure in which a write is tried again
+RETRY_AFTER = 0.05
 _KEY_PARAMS = "ikey text, ifingerprint text, iresult text, iat timestamptz"
 
 
@@ -126,8 +128,21 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
             ),
         )
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
+    ) -> Sequence[int] | None:
+        """Record a command; a dropped connection is retried at once, a busy store is not (the
+        caller hears StoreUnavailable after at most the pool's and the lock's timeouts)."""
+        started = time.monotonic()
+        while True:
+            try:
+                return self._record(stored_events, **kwargs)
+            except (InterfaceError, OperationalError):
+                if time.monotonic() - started > RETRY_WITHIN:
+                    raise
+                time.sleep(RETRY_AFTER)
+
+    def _record(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
     ) -> Sequence[int] | None:
         record: IdempotencyRecord | None = kwargs.get("idempotency")

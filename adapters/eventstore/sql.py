@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, cast
 
+from eventsourcing.persistence import OperationalError
 from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.sqlite import SQLiteDatastore
+from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTransaction
 
 Row = Mapping[str, Any]
 
@@ -16,6 +18,35 @@ class Cursor(Protocol):
     def execute(self, sql: str, params: Sequence[object] = ()) -> object: ...
     def fetchone(self) -> Row | None: ...
     def fetchall(self) -> list[Row]: ...
+
+
+class _Immediate(SQLiteTransaction):
+    """A SQLite write transaction that takes the write lock first (BEGIN IMMEDIATE): then a
+    writer of another process makes it wait (up to the busy timeout), instead of failing at
+    once when it upgrades from reading to writing."""
+
+    def __enter__(self) -> SQLiteCursor:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise OperationalError(error) from error
+        return cursor
+
+
+@contextmanager
+def write_transaction(datastore: Any) -> Iterator[Any]:  # noqa: ANN401
+    """A committing transaction's cursor that waits for the write lock on SQLite."""
+    if isinstance(datastore, SQLiteDatastore):
+        with (
+            datastore.get_connection(commit=True) as connection,
+            _Immediate(connection, commit=True) as cursor,
+            cursor,
+        ):
+            yield cursor
+        return
+    with datastore.transaction(commit=True) as cursor:
+        yield cursor
 
 
 class SqlRunner:
@@ -30,7 +61,11 @@ class SqlRunner:
 
     @contextmanager
     def transaction(self, *, commit: bool = True) -> Iterator[Cursor]:
-        with self.datastore.transaction(commit=commit) as cursor:
+        if commit:
+            with write_transaction(self.datastore) as cursor:
+                yield _Adapted(cast(Cursor, cursor), self)
+            return
+        with self.datastore.transaction(commit=False) as cursor:
             yield _Adapted(cast(Cursor, cursor), self)
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> None:

@@ -16,6 +16,7 @@ from eventsourcing.persistence import (
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from adapters.eventstore.ledger import IDEMPOTENCY_TABLE, id_text, record_from_row, snapshots_table
+from adapters.eventstore.sql import write_transaction
 from adapters.eventstore.subscription import SQLiteSubscription, events_written
 from application.ports import IdempotencyLedger, IdempotencyRecord
 
@@ -70,7 +71,9 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
     ) -> Sequence[int] | None:
-        notification_ids = super().insert_events(stored_events, **kwargs)
+        """In a transaction that waits for the write lock (another process's writer)."""
+        with write_transaction(self.datastore) as c:
+            notification_ids = self._insert_events(c, stored_events, **kwargs)
         events_written(self)
         return notification_ids
 

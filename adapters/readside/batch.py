@@ -10,6 +10,7 @@ from typing import Any
 from eventsourcing.persistence import Mapper, Notification, Tracking
 from eventsourcing.projection import Projection
 
+from adapters.eventstore.sql import write_transaction
 from adapters.readside.rows import Batch, Rows
 from adapters.readside.views.base import SqlView
 
@@ -112,7 +113,7 @@ def _write(
     """Write every prepared batch in one transaction (rolled back whole when one has moved)."""
     application_name, last = events[-1][1].application_name, events[-1][1].notification_id
     outcome, written = Outcome(), {}
-    with datastore.transaction(commit=True) as raw:
+    with write_transaction(datastore) as raw:
         for member in members:
             batch = prepared[member.name]
             if batch is None or not member.view.batch_write(raw, application_name, batch):
@@ -132,7 +133,7 @@ def _write_carefully(
     """Each view in a savepoint, its events applied again inside the transaction if need be."""
     application_name, last = events[-1][1].application_name, events[-1][1].notification_id
     outcome, written = Outcome(), {}
-    with datastore.transaction(commit=True) as raw:
+    with write_transaction(datastore) as raw:
         for number, member in enumerate(members):
             savepoint = f"view_{number}"
             raw.execute(f"SAVEPOINT {savepoint}")

@@ -17,7 +17,7 @@ from adapters.logging import get_logger
 from adapters.readside.batch import Member, apply_batch, decode
 from adapters.readside.source import EventLog
 from adapters.readside.views.base import SqlView
-from application.base import ProfileEventStore
+from application.store import ProfileEventStore
 
 APPLICATION = ProfileEventStore.name
 # On PostgreSQL the runner has a pool of its own (a LISTEN, a reader, a writer); on SQLite it

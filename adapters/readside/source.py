@@ -8,7 +8,7 @@ from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
 
-from application.base import ProfileEventStore
+from application.store import ProfileEventStore
 
 
 @dataclass(frozen=True)

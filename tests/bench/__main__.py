@@ -15,7 +15,7 @@ from rich.console import Console
 
 from adapters.bootstrap import build
 from adapters.security.tokens import TokenStore
-from application.base import SNAPSHOT_INTERVAL
+from application.store import SNAPSHOT_INTERVAL
 from tests.bench import commands, http, loading, rebuild, whatif
 from tests.bench.report import Figure, load_average, show
 from tests.bench.stores import BenchStore, postgres_reachable, postgres_store, sqlite_store

@@ -6,8 +6,8 @@ import statistics
 import time
 from uuid import UUID, uuid4
 
-from application.base import ProfileEventStore
 from application.service import ProfileService
+from application.store import ProfileEventStore
 from domain.events import Meta
 from domain.inputs import AdditionalInfoInput, ContactPatch, PreferencesPatch
 from domain.profile import Profile

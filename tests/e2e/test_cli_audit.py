@@ -3,6 +3,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -10,6 +13,7 @@ import pytest
 import adapters.entrypoints.cli.audit
 from adapters.readside.views.audit import SqlAuditView
 from tests.e2e.cli_support import Cli
+from tests.e2e.support import ROOT
 from tests.support import ctx, registration, store_settings
 
 FORMULA = '=HYPERLINK("https://evil.example.com","click")'
@@ -130,3 +134,20 @@ def test_export_warns_when_the_audit_trail_lags_behind(cli, profiles, service):
     result = cli.ok("audit", "export", "--format", "jsonl")
     assert "the audit trail is 1 events behind" in result.stderr
     assert len(result.stdout.splitlines()) == 3
+
+
+def test_an_export_piped_into_head_stops_quietly_with_success(cli, service):
+    for _ in range(200):  # more than a pipe holds, so that the export meets a closed pipe
+        service.register(registration(), ctx())
+    cli.ok("projections", "rebuild", "audit_trail")
+    command = (
+        "set -o pipefail; "
+        f"{sys.executable} -m adapters.entrypoints.cli.main audit export --format jsonl | head -1"
+    )
+    done = subprocess.run(
+        ["bash", "-c", command], cwd=ROOT, env={**os.environ, **cli.env, "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 1
+    assert done.stderr == ""

@@ -114,15 +114,3 @@ def test_redaction_drops_secret_keys_and_masks_secret_looking_text():
     assert "4111" not in text and "ps_abc" not in text and "hunter2" not in text
     assert "$argon2id$v=19" not in text
     assert entry["profile_id"] == "12345678-1234-1234-1234-123456789012"
-
-
-def test_readiness_is_503_when_the_store_does_not_answer(api: Api, monkeypatch: pytest.MonkeyPatch):
-    def unreachable(*_args: object) -> None:
-        raise OSError("connection refused")
-
-    monkeypatch.setattr(api.container.sql, "fetchone", unreachable)
-    response = api.client.get("/readyz")
-    monkeypatch.undo()
-    assert response.status_code == 503
-    assert response.json()["status"] == "unavailable"
-    assert response.json()["store"] == "unreachable"

@@ -10,8 +10,8 @@ import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from adapters.bootstrap import build
-from application.base import SNAPSHOT_INTERVAL
 from application.ports import CommandResult, IdempotencyRecord
+from application.store import SNAPSHOT_INTERVAL
 from tests.support import ctx, registration
 
 

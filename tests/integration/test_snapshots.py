@@ -11,7 +11,7 @@ import pytest
 
 from adapters.bootstrap import build
 from adapters.settings import Settings
-from application.base import ProfileEventStore
+from application.store import ProfileEventStore
 from domain.events import Meta
 from domain.inputs import PreferencesPatch
 from domain.profile import Profile

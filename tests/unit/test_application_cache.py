@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adapters.bootstrap import build
-from application.base import ProfileEventStore
 from application.service import ProfileService
+from application.store import ProfileEventStore
 from domain.errors import DomainError, RuleViolation, VersionConflict
 from tests.support import STRONG_PASSWORD, ctx, registration
 

@@ -7,10 +7,10 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from application.base import ProfileEventStore
 from application.context import CommandContext
 from application.ports import SystemClock
 from application.service import ProfileService
+from application.store import ProfileEventStore
 from domain.errors import (
     IdempotencyKeyReused,
     ProfileNotFound,

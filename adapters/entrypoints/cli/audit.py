@@ -5,9 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Annotated, Any
@@ -88,9 +89,13 @@ def opened(output: Path | None, encoding: str) -> Iterator[IO[str]]:
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="")
         try:
             yield stream
-        finally:
             stream.flush()
-            stream.detach()
+        except BrokenPipeError:  # the reader has had enough (`| head`): a success
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        finally:
+            with suppress(BrokenPipeError):
+                stream.detach()
         return
     partial = output.with_name(output.name + ".partial")
     try:

@@ -10,8 +10,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from adapters.bootstrap import build
-from adapters.entrypoints.cli.base import load_settings
-from adapters.entrypoints.cli.demo_data import DemoClock, DemoProfile
+from adapters.entrypoints.cli.base import fail, load_settings
+from adapters.entrypoints.cli.demo_data import PATIENCE_SECONDS, DemoClock, DemoProfile
+from adapters.eventstore.probe import probe
+from application.errors import StoreUnavailable
 
 
 def demo(
@@ -35,14 +37,21 @@ def demo(
     err = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
+    done = 0
     try:
+        if probe(container.service, container.sql.datastore) != "ok":
+            fail("the store is busy, unreachable or unreadable; nothing was written, retry")
         with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
             task = progress.add_task("sample profiles", total=profiles)
             for index in range(profiles):
                 profile = DemoProfile(container.service, clock, rng, spread_days, index)
                 _, recorded = profile.play()
                 events += recorded
+                done += 1
                 progress.advance(task)
+    except StoreUnavailable:
+        fail(f"the store stayed busy for {PATIENCE_SECONDS:.0f} s; stopped after {done} "
+             f"complete sample profiles of {profiles}")
     finally:
         container.close()
     typer.echo(f"Created {profiles} sample profiles with {events} events.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,10 +13,12 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from application.context import CommandContext
+from application.errors import StoreUnavailable
 from application.ports import Clock, CommandResult
 from application.service import ProfileService
 from domain.errors import DomainError
 
+PATIENCE_SECONDS = 30.0  # how long a command waits for a busy store before demo stops
 FIRST_NAMES = ("Marie", "Jean", "Sophie", "Olivier", "Chloé", "Mathieu", "Léa", "Gabriel",
                "Emma", "Noah", "Camille", "Louis", "Alice", "Hugo", "Sarah", "Thomas",
                "Amélie", "Félix", "Julia", "Samuel", "Nadia", "Karim", "Mei", "Diego")
@@ -95,7 +98,9 @@ class DemoProfile:
         self.name, place = f"{first} {last}", rng.choice(PLACES)
         self.handle = _ascii(f"{first}.{last}{self.index}").lower()
         self.password = self.service.generate_password()
-        result = self.service.register(self._registration(first, last, place), self._ctx())
+        data = self._registration(first, last, place)
+        result = self._do(lambda ctx: self.service.register(data, ctx), self.customer)
+        assert result is not None
         self.profile_id = UUID(result.profile_id)
         steps = [self._contact, self._business, self._contacts, self._preferences,
                  self._password, self._card, self._social, self._newsletters]
@@ -119,7 +124,11 @@ class DemoProfile:
         }
 
     def _ctx(self, actor: str | None = None) -> CommandContext:
-        return CommandContext(actor=actor or self.customer, correlation_id=str(uuid4()))
+        return CommandContext(
+            actor=actor or self.customer,
+            correlation_id=str(uuid4()),
+            idempotency_key=f"demo-{uuid4()}",
+        )
 
     def _actor(self) -> str:
         roll = self.rng.random()
@@ -141,12 +150,18 @@ class DemoProfile:
         """Run one command; `refused` names the refusal it expects (part of the story)."""
         if self.spread_days:
             self.clock.current += timedelta(seconds=self.rng.uniform(5, 300))
-        try:
-            return step(self._ctx(actor or self._actor()))
-        except DomainError as error:
-            if refused is not None and error.code == refused:
-                return None
-            raise
+        ctx = self._ctx(actor or self._actor())
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        while True:
+            try:
+                return step(ctx)
+            except DomainError as error:
+                if refused is not None and error.code == refused:
+                    return None
+                raise
+            except StoreUnavailable:  # wait for a busy store: the key makes the retry safe
+                if time.monotonic() > deadline:
+                    raise
 
     def _contact(self) -> None:
         s, p, rng = self.service, self.profile_id, self.rng

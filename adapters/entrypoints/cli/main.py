@@ -6,11 +6,13 @@ import sys
 from typing import NoReturn
 
 import typer
+from eventsourcing.persistence import InterfaceError, OperationalError
 
 from adapters.entrypoints.cli import audit, demo, history, projections, serve, tokens
 from adapters.entrypoints.cli.base import CliError
 from adapters.security.tokens import TokenError
 from adapters.settings import ConfigurationError
+from application.errors import ServiceFailure
 
 app = typer.Typer(
     name="profile-service",
@@ -33,6 +35,10 @@ def main() -> None:
         app()
     except (CliError, ConfigurationError, TokenError) as error:
         _stop(str(error))
+    except ServiceFailure as error:
+        _stop(error.message)
+    except (OperationalError, InterfaceError) as error:
+        _stop(f"the store is busy or unreachable ({error}); retry in a moment")
     except Exception as error:  # a one-line reason, never a traceback, for any failure
         _stop(f"{type(error).__name__}: {error}")
 

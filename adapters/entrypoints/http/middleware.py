@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import anyio
+from eventsourcing.persistence import InterfaceError, OperationalError
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match
@@ -12,7 +13,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adapters import logging as log
 from adapters.entrypoints.http.context import RequestInfo, correlation_id_from, enter, leave
-from adapters.entrypoints.http.problems import ApiError, problem_response, unauthorized
+from adapters.entrypoints.http.problems import (
+    ApiError,
+    problem_response,
+    store_unavailable,
+    unauthorized,
+)
 from adapters.security.tokens import Token, TokenStore
 
 PROTECTED_PREFIX = "/v1"
@@ -96,6 +102,9 @@ class RequestMiddleware:
                 error.status, error.code, error.message, error.errors, headers=error.headers
             )
             await response(scope, receive, send)
+            return
+        except (OperationalError, InterfaceError):  # the tokens' table, busy or unreachable
+            await store_unavailable()(scope, receive, send)
             return
         await self.app(scope, self._limited(receive), send)
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
+from eventsourcing.persistence import InterfaceError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -14,6 +15,8 @@ from starlette.routing import Match
 
 from adapters.entrypoints.http.context import current_request
 from adapters.entrypoints.http.schemas import FieldProblem, Problem
+from adapters.logging import get_logger
+from application.errors import EventsUnreadable, StoreUnavailable
 from domain.errors import (
     DomainError,
     FieldError,
@@ -25,6 +28,8 @@ from domain.errors import (
 )
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 1
+logger = get_logger("profile_service.http")
 _HTTP_CODES = {
     401: "unauthorized",
     403: "forbidden",
@@ -82,6 +87,14 @@ def problem_response(
         status_code=status,
         media_type=PROBLEM_JSON,
         headers=dict(headers or {}),
+    )
+
+
+def store_unavailable() -> JSONResponse:
+    """503 store_unavailable, after the store's own bounded wait (at most 5 s)."""
+    error = StoreUnavailable()
+    return problem_response(
+        503, error.code, error.message, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
     )
 
 
@@ -157,6 +170,18 @@ def install(app: FastAPI) -> None:
             headers["Allow"] = ", ".join(allowed_methods(request))
         return problem_response(status, code, detail, headers=headers)
 
+    async def on_store_unavailable(_request: Request, error: Exception) -> JSONResponse:
+        return store_unavailable()
+
+    async def on_unreadable(_request: Request, error: Exception) -> JSONResponse:
+        assert isinstance(error, EventsUnreadable)
+        logger.error("events_unreadable", detail=error.message)
+        return problem_response(500, error.code, error.message)
+
+    app.add_exception_handler(StoreUnavailable, on_store_unavailable)
+    app.add_exception_handler(OperationalError, on_store_unavailable)  # from the read side
+    app.add_exception_handler(InterfaceError, on_store_unavailable)
+    app.add_exception_handler(EventsUnreadable, on_unreadable)
     app.add_exception_handler(DomainError, on_domain_error)
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
@@ -177,8 +202,10 @@ _DESCRIPTIONS = {
     412: "If-Match names another version than the current one (version_conflict).",
     413: "The request body exceeds the size limit.",
     422: "Refused by a rule of the domain (its code), or idempotency_key_reused.",
-    500: "Unexpected error; the correlation id finds it in the logs.",
-    503: "The store cannot be reached.",
+    500: "Unexpected error, or stored events that cannot be read (events_unreadable); the "
+    "correlation id finds it in the logs.",
+    503: "The store is busy or unreachable after waiting at most 5 seconds "
+    "(store_unavailable, with Retry-After).",
 }
 
 
@@ -187,4 +214,4 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: _doc(_DESCRIPTIONS[status]) for status in statuses}
 
 
-COMMON = (400, 401, 403, 413, 500)
+COMMON = (400, 401, 403, 413, 500, 503)

@@ -226,6 +226,9 @@ class ProjectionStatus(Out):
 
 
 class Readiness(Out):
-    status: str = Field(description="ready, or unavailable when the store cannot be reached.")
-    store: str
+    status: str = Field(description="ready, or unavailable when the store is not ok.")
+    store: str = Field(
+        description="ok; busy (a writer would wait: locked by another process); unreachable; "
+        "or unreadable (stored events cannot be decoded: a wrong key or damaged data)."
+    )
     projections: list[ProjectionStatus]

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from adapters.eventstore.sql import SqlRunner
+from adapters.eventstore.sql import SqlRunner, write_transaction
 from adapters.readside.rows import Batch, Rows, canonical_id, to_json
 from adapters.readside.views.batching import BatchedView
 from projections.ports import Record, ViewRecorder
@@ -87,7 +87,7 @@ class SqlView(BatchedView, ViewRecorder):
         SqlRunner(self.datastore).add_column(self._table(suffix), column, kind)
 
     def reset(self, application_name: str, start_after: int | None = None) -> None:
-        with self.datastore.transaction(commit=True) as raw:
+        with write_transaction(self.datastore) as raw:
             rows = Rows(raw, self.placeholder)
             for suffix in self.table_suffixes:
                 rows.execute(f"DELETE FROM {self._table(suffix)}")
@@ -100,7 +100,7 @@ class SqlView(BatchedView, ViewRecorder):
                 )
 
     def drop(self) -> None:
-        with self.datastore.transaction(commit=True) as raw:
+        with write_transaction(self.datastore) as raw:
             rows = Rows(raw, self.placeholder)
             for suffix in (*self.table_suffixes, "_tracking"):
                 rows.execute(f"DROP TABLE IF EXISTS {self._table(suffix)}")

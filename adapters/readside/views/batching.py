@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking
 
+from adapters.eventstore.sql import write_transaction
 from adapters.readside.rows import Batch, Memory, RawCursor, Rows
 
 LOAD_CHUNK = 500  # profile ids per SELECT when a batch reads its states
@@ -184,7 +185,7 @@ class BatchedView:
             return
         self.forget()
         with (
-            self.datastore.transaction(commit=True) as raw,
+            write_transaction(self.datastore) as raw,
             self.batch_in(raw, tracking.application_name, tracking.notification_id) as batch,
         ):
             yield batch if batch.accepts(tracking.notification_id) else None

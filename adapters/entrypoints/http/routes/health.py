@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from adapters.entrypoints.http.deps import Reads
 from adapters.entrypoints.http.problems import responses
 from adapters.entrypoints.http.schemas import Health, ProjectionStatus, Readiness
+from adapters.eventstore.probe import probe
 from adapters.logging import get_logger
 
 router = APIRouter(tags=["health"])
@@ -22,17 +23,15 @@ def healthz() -> Health:
     "/readyz",
     summary="Readiness: the store answers; the projections' lag",
     responses={
-        503: {"model": Readiness, "description": "The store cannot be reached."},
+        503: {"model": Readiness, "description": "The store is busy, unreachable or unreadable."},
         **responses(500),
     },
 )
 def readyz(request: Request, reads: Reads, response: Response) -> Readiness:
-    try:
-        request.app.state.container.sql.fetchone("SELECT 1 AS ok")
-        store = "ok"
-    except Exception:
-        logger.warning("store_unreachable", exc_info=True)
-        store = "unreachable"
+    container = request.app.state.container
+    store = probe(container.service, container.sql.datastore)
+    if store != "ok":
+        logger.warning("store_not_ready", store=store)
     try:
         projections = [ProjectionStatus.model_validate(s) for s in reads.status()]
     except Exception:
