@@ -155,7 +155,9 @@ class ReadSide:
         return rows
 
     # Waiting
-    def _wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
+    def wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
+        """Wait until `done()` holds, checked after each commit of the views (and every POLL
+        seconds, for what no commit tells: a runner's error); False once `timeout` is over."""
         deadline = time.monotonic() + timeout
         while True:
             seen = self._commits
@@ -177,7 +179,7 @@ class ReadSide:
                 for view in self._readers.values()
             )
 
-        return self._wait_until(reflected, timeout)
+        return self.wait_until(reflected, timeout)
 
     def wait_for_position(self, notification_id: int, timeout: float = 5.0) -> None:
         """Wait until every view has processed the event at `notification_id` (TimeoutError)."""
@@ -188,7 +190,7 @@ class ReadSide:
                 for view in self._readers.values()
             )
 
-        if not self._wait_until(reached, timeout):
+        if not self.wait_until(reached, timeout):
             raise TimeoutError(f"The views have not reached position {notification_id}")
 
     # Rebuilding
