@@ -89,3 +89,12 @@ def test_the_vault_keeps_card_numbers_encrypted_in_a_table_of_its_own(
     )
     with pytest.raises(InvalidTag):  # the ciphertext is bound to its token
         service.vault.reveal(other)
+
+
+def test_the_vault_fingerprints_a_number_alike_every_time_and_never_shows_it(service):
+    fingerprint = service.vault.fingerprint(NUMBER)
+    assert service.vault.fingerprint(NUMBER) == fingerprint
+    assert service.vault.fingerprint("4111111111111111") != fingerprint
+    assert NUMBER not in fingerprint
+    first, second = service.vault.store(NUMBER), service.vault.store(NUMBER)
+    assert first != second and NUMBER not in first  # a token of its own each time
