@@ -121,11 +121,6 @@ class VerifiedTokens:
             self._entries.move_to_end(digest)
             return entry[1]
 
-    def digests(self) -> list[str]:
-        """The hashes of the tokens kept now, the least recently used first (never a token)."""
-        with self._lock:
-            return list(self._entries)
-
     def put(self, digest: str, token: Token) -> None:
         with self._lock:
             self._entries[digest] = (self._clock() + self._ttl, token)

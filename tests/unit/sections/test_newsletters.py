@@ -1,5 +1,5 @@
 """Section G, newsletters: subscriptions with their consent, unsubscribing from all at once,
-and whether a message of some kind may be sent."""
+whether a message of some kind may be sent, consent renewals and the consent ledger."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 
 from domain.errors import RuleViolation, ValidationFailed
-from domain.events import NewsletterSubscriptionsChanged
+from domain.events import Meta, NewsletterSubscriptionsChanged
 from domain.inputs import Consent, PreferencesPatch, Subscription, parse
-from domain.sections.newsletters import DEFAULT_CATEGORIES, resolve_categories
+from domain.profile import Profile
+from domain.sections.newsletters import DEFAULT_CATEGORIES, consent_records, resolve_categories
 from tests.doubles import AT, meta, pending
 
 CONSENT = {"channel": "portal", "text_version": "2026-01", "language": "fr"}
@@ -133,3 +134,87 @@ def test_refuses_to_answer_for_an_unknown_kind(profile, kind, code):
     with pytest.raises(RuleViolation) as caught:
         profile.may_send(kind, DEFAULT_CATEGORIES)
     assert caught.value.code == code
+
+
+# --- consent renewals and the consent ledger (privacy.md) -----------------------------
+
+LEDGER_FIELDS = {
+    "first_name": "Marie",
+    "last_name": "Tremblay",
+    "email": "marie@example.com",
+    "phone": None,
+    "address": {"line1": "1 rue", "city": "Montréal", "postal_code": "H3B 1K9", "country": "CA"},
+    "language": "fr",
+}
+
+
+def ledger_meta(minutes: int = 0) -> Meta:
+    return Meta("customer:1", "c-1", None, AT + timedelta(minutes=minutes), "portal")
+
+
+def terms(text: str = "v3", language: str = "fr") -> Consent:
+    return Consent(channel="portal", text_version=text, language=language)
+
+
+def story() -> tuple[Profile, list[object]]:
+    profile = Profile.register(LEDGER_FIELDS, "$hash", ledger_meta())
+    profile.subscribe(["news", "offers"], terms(), ledger_meta(1))
+    profile.subscribe(["news", "offers"], terms("v4"), ledger_meta(2))  # a renewal of both
+    profile.subscribe(["news", "offers"], terms("v4"), ledger_meta(3))  # the same terms: nothing
+    profile.subscribe(["news", "tips"], terms("v4"), ledger_meta(4))  # offers ends, tips begins
+    profile.unsubscribe(ledger_meta(5))
+    return profile, list(profile.collect_events())
+
+
+def test_subscribing_under_new_terms_renews_only_what_differs():
+    profile = Profile.register(LEDGER_FIELDS, "$hash", ledger_meta())
+    profile.subscribe(["news"], terms(), ledger_meta(1))
+    profile.subscribe(["news", "tips"], terms("v3", "en"), ledger_meta(2))
+    events = [e for e in profile.collect_events() if isinstance(e, NewsletterSubscriptionsChanged)]
+    assert [e.renewed for e in events] == [None, ["news"]]
+    assert profile.state["newsletters"]["news"]["language"] == "en"
+    profile.subscribe(["news", "tips"], terms("v3", "en"), ledger_meta(3))
+    assert profile.pending_events == []  # the same terms again: nothing to record
+
+
+def test_the_ledger_has_a_record_per_category_per_change():
+    _, events = story()
+    ledger = [
+        (r["purpose"], r["state"], r["version"], r["text_version"]) for r in consent_records(events)
+    ]
+    assert ledger == [
+        ("newsletter:news", "given", 2, "v3"),
+        ("newsletter:offers", "given", 2, "v3"),
+        ("newsletter:news", "given", 3, "v4"),
+        ("newsletter:offers", "given", 3, "v4"),
+        ("newsletter:tips", "given", 4, "v4"),
+        ("newsletter:offers", "withdrawn", 4, None),
+        ("newsletter:news", "withdrawn", 5, None),
+        ("newsletter:tips", "withdrawn", 5, None),
+    ]
+    first = consent_records(events)[0]
+    assert (first["actor"], first["caller"], first["channel"], first["language"]) == (
+        "customer:1",
+        "portal",
+        "portal",
+        "fr",
+    )
+    assert first["at"] == (AT + timedelta(minutes=1)).isoformat()
+
+
+def test_an_event_recorded_before_renewals_keeps_the_first_consents():
+    profile = Profile.register(LEDGER_FIELDS, "$hash", ledger_meta())
+    profile.subscribe(["news"], terms(), ledger_meta(1))
+    old = NewsletterSubscriptionsChanged(  # as recorded before `renewed` existed
+        originator_id=profile.id,
+        originator_version=3,
+        timestamp=AT,
+        actor="a",
+        correlation_id="c",
+        idempotency_key=None,
+        categories=["news", "tips"],
+        consent={"channel": "api", "text_version": "v9", "language": "en"},
+    )
+    profile.take(old)
+    assert profile.state["newsletters"]["news"]["text_version"] == "v3"
+    assert profile.state["newsletters"]["tips"]["text_version"] == "v9"
