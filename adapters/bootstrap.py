@@ -11,6 +11,7 @@ from eventsourcing.postgres import PostgresDatastore
 
 from adapters.eventstore.sql import SqlRunner
 from adapters.readside.model import ReadSide
+from adapters.readside.runner import BATCH
 from adapters.readside.source import EventLog
 from adapters.security.hasher import Argon2idHasher
 from adapters.security.keys import derive_key, vault_master_key
@@ -45,12 +46,14 @@ class Container:
     sql: SqlRunner
     extras: dict[str, Any] = field(default_factory=dict)
 
-    def read_side(self, *, suffix: str = "", start_after: int | None = None) -> ReadSide:
+    def read_side(
+        self, *, suffix: str = "", start_after: int | None = None, batch: int = BATCH
+    ) -> ReadSide:
         """The views of this store (`suffix`: under other table names, e.g. a test's own)."""
         log = EventLog(
             self.service, self.sql.datastore, self.env, tuple(self.settings.newsletter_categories)
         )
-        return ReadSide(log, suffix=suffix, start_after=start_after)
+        return ReadSide(log, suffix=suffix, start_after=start_after, batch=batch)
 
     def close(self) -> None:
         self.service.close()

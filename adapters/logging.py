@@ -139,6 +139,16 @@ def configure_logging(
     _configured = True
 
 
+def reset_logging() -> None:
+    """Undo `configure_logging`: its handler removed, structlog's defaults back."""
+    global _configured
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_profile_service", False)]:
+        root.removeHandler(handler)
+    structlog.reset_defaults()
+    _configured = False
+
+
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:
     return structlog.stdlib.get_logger(name)
 

@@ -149,7 +149,7 @@ class CommandApplication(ProfileEventStore):
             return replayed
         with self._cache.lock(profile_id):
             try:
-                profile, current = self._checkout(profile_id)  # a seam for tests
+                profile, current = self._checkout(profile_id)
                 try:
                     return self._attempt(profile, current, ctx, fingerprint, act)
                 except _Unsettled as unsettled:

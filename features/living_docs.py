@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from pytest_bdd.parser import Feature, ScenarioTemplate, Step
+from gherkin.parser import Parser
 
 FEATURES = Path("features")
 REPORTS = Path("reports")
@@ -41,6 +40,92 @@ class Run:
     example: str
     status: str
     error: str
+
+
+@dataclass(frozen=True)
+class Step:
+    keyword: str  # as written: Given, When, Then, And, But
+    kind: str  # what the step is: given, when or then (an And or a But is the one before it)
+    text: str
+    table: list[list[str]] | None = None
+
+
+@dataclass(frozen=True)
+class Examples:
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    keyword: str
+    name: str
+    tags: frozenset[str]
+    steps: list[Step]  # its own, without the background's
+    examples: list[Examples]
+
+
+@dataclass(frozen=True)
+class Feature:
+    path: Path
+    name: str
+    description: str
+    background: list[Step]
+    scenarios: list[Scenario]
+
+
+KINDS = {"Context": "given", "Action": "when", "Outcome": "then"}
+
+
+def _cells(row: dict[str, Any]) -> list[str]:
+    return [str(cell["value"]) for cell in row["cells"]]
+
+
+def _steps(nodes: list[dict[str, Any]], kind: str = "given") -> list[Step]:
+    steps = []
+    for node in nodes:
+        kind = KINDS.get(node.get("keywordType", ""), kind)
+        table = node.get("dataTable")
+        rows = [_cells(row) for row in table["rows"]] if table else None
+        steps.append(Step(node["keyword"].strip(), kind, node["text"], rows))
+    return steps
+
+
+def _scenario(node: dict[str, Any], background: list[Step]) -> Scenario:
+    examples = [
+        Examples(_cells(block["tableHeader"]), [_cells(row) for row in block["tableBody"]])
+        for block in node["examples"]
+        if block.get("tableHeader")
+    ]
+    return Scenario(
+        node["keyword"],
+        node["name"],
+        frozenset(tag["name"].removeprefix("@") for tag in node["tags"]),
+        _steps(node["steps"], background[-1].kind if background else "given"),
+        examples,
+    )
+
+
+def read_feature(path: Path) -> Feature:
+    """A feature file as the public gherkin parser (the one pytest-bdd uses) reads it."""
+    feature = Parser().parse(path.read_text(encoding="utf-8"))["feature"]
+    background: list[Step] = []
+    scenarios: list[Scenario] = []
+    children = list(feature["children"])
+    while children:
+        child = children.pop(0)
+        if "background" in child:
+            background = _steps(child["background"]["steps"])
+        elif "scenario" in child:
+            scenarios.append(_scenario(child["scenario"], background))
+        elif "rule" in child:
+            children[:0] = child["rule"]["children"]
+    description = "\n".join(line.strip() for line in feature["description"].splitlines())
+    return Feature(path, feature["name"], description.strip(), background, scenarios)
+
+
+def read_features(directory: Path) -> list[Feature]:
+    return [read_feature(path) for path in sorted(directory.glob("*.feature"))]
 
 
 def run_features(driver: str, extra: list[str]) -> int:
@@ -101,28 +186,27 @@ def table(rows: list[list[str]], extra: list[str] | None = None) -> str:
 def render_steps(steps: list[Step]) -> str:
     items = []
     for step in steps:
-        text = f'<span class="kw">{escape(step.keyword)}</span> {escape(step.name)}'
-        if step.datatable is not None:
-            text += table([[str(cell) for cell in row] for row in step.datatable.raw()])
+        text = f'<span class="kw">{escape(step.keyword)}</span> {escape(step.text)}'
+        if step.table is not None:
+            text += table(step.table)
         items.append(f"<li>{text}</li>")
     return f'<ul class="steps">{"".join(items)}</ul>'
 
 
-def render_scenario(scenario: ScenarioTemplate, runs: list[Run], skip: int) -> str:
+def render_scenario(scenario: Scenario, runs: list[Run]) -> str:
     status = overall(runs)
     tags = "".join(f'<span class="tag">@{escape(t)}</span>' for t in sorted(scenario.tags))
     parts = [
         f"<h3>{badge(status)} {escape(scenario.keyword)}: {escape(scenario.name)} {tags}</h3>",
-        render_steps(scenario.steps[skip:]),
+        render_steps(scenario.steps),
     ]
     by_example = {run.example: run for run in runs}
     for examples in scenario.examples:
-        rows = [list(examples.example_params), *[list(map(str, r)) for r in examples.examples]]
         results = []
-        for context in examples.as_contexts():
-            run = by_example.get("-".join(context.values()))
+        for row in examples.rows:
+            run = by_example.get("-".join(row))
             results.append(badge(run.status if run else "not run"))
-        parts.append(table(rows, results))
+        parts.append(table([examples.header, *examples.rows], results))
     for run in runs:
         if run.status == "failed" and run.error:
             parts.append(f"<pre>{escape(run.example)}\n{escape(run.error[:3000])}</pre>")
@@ -133,9 +217,8 @@ def render(features: list[Feature], results: dict[tuple[str, str], list[Run]], n
     counts: dict[str, int] = defaultdict(int)
     sections, contents = [], []
     for number, feature in enumerate(features, 1):
-        name = Path(feature.filename).name
-        background = feature.background.steps if feature.background else []
-        scenarios = list(feature.scenarios.values())
+        name = feature.path.name
+        background, scenarios = feature.background, feature.scenarios
         statuses = [overall(results.get((name, s.name), [])) for s in scenarios]
         for status in statuses:
             counts[status] += 1
@@ -148,7 +231,7 @@ def render(features: list[Feature], results: dict[tuple[str, str], list[Run]], n
         if background:
             body.append("<h3>Background</h3>" + render_steps(background))
         body.extend(
-            render_scenario(s, results.get((name, s.name), []), len(background)) for s in scenarios
+            render_scenario(s, results.get((name, s.name), [])) for s in scenarios
         )
         sections.append("\n".join(body))
     summary = ", ".join(f"{counts[s]} {s}" for s in ICONS if counts[s])
@@ -165,9 +248,7 @@ def render(features: list[Feature], results: dict[tuple[str, str], list[Run]], n
 
 
 def write_page(driver: str) -> Path:
-    from pytest_bdd.feature import get_features
-
-    features = get_features([str(FEATURES)])
+    features = read_features(FEATURES)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     note = f"Run through the {driver} driver; page generated {generated}."
     PAGE.write_text(render(features, load_results(RESULTS), note), encoding="utf-8")

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pytest_bdd.feature import get_features
-
-from features.living_docs import load_results, render
+from features.living_docs import load_results, read_features, render
 
 FEATURE = """Feature: Greeting
   Says hello.
@@ -49,7 +47,7 @@ def test_the_page_shows_each_scenario_and_example_with_its_last_result(tmp_path:
     ]
     report.write_text(json.dumps([{"uri": "features/greeting.feature", "elements": elements}]))
 
-    page = render(get_features([str(tmp_path)]), load_results(report), "note")
+    page = render(read_features(tmp_path), load_results(report), "note")
 
     assert "Greeting" in page and "Says hello." in page
     assert '<td>Luc</td><td>hi</td><td><span class="passed">' in page

@@ -1,4 +1,7 @@
-"""Fixtures shared by every test: the store (SQLite and PostgreSQL) and the service."""
+"""Fixtures shared by every test: the store (SQLite and PostgreSQL, by settings only), the
+clock, the settings, the container, the service and a registered profile.
+
+tests/unit/conftest.py gives the unit tests `service` on the in-memory store instead."""
 
 from __future__ import annotations
 

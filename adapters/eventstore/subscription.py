@@ -32,6 +32,11 @@ class _Wakers:
         with self._lock:
             self._events.get(key, set()).discard(event)
 
+    def waiting(self, key: str) -> int:
+        """How many of this process's subscriptions wait for writes to that database."""
+        with self._lock:
+            return len(self._events.get(key, ()))
+
     def wake(self, key: str) -> None:
         with self._lock:
             events = list(self._events.get(key, ()))

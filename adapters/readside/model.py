@@ -12,7 +12,7 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 
 from adapters.readside.batch import Member, apply_batch, decode
-from adapters.readside.runner import APPLICATION, Runners, ViewSpec
+from adapters.readside.runner import APPLICATION, BATCH, Runners, ViewSpec
 from adapters.readside.source import EventLog
 from adapters.readside.views.audience import SqlAudienceView
 from adapters.readside.views.audit import SqlAuditView
@@ -42,11 +42,20 @@ class ReadSide:
     """The views of the profiles' events; `start()` keeps them up to date in threads.
 
     `suffix` renames every view table (tests keep theirs apart on a shared PostgreSQL);
-    `start_after` makes empty views begin after that position instead of from the start.
+    `start_after` makes empty views begin after that position instead of from the start;
+    `batch`: the most events the runner applies in one transaction.
     """
 
-    def __init__(self, log: EventLog, *, suffix: str = "", start_after: int | None = None) -> None:
+    def __init__(
+        self,
+        log: EventLog,
+        *,
+        suffix: str = "",
+        start_after: int | None = None,
+        batch: int = BATCH,
+    ) -> None:
         self.log = log
+        self.suffix = suffix
         self.start_after = start_after
         self.categories = log.categories
         self._store = log.store
@@ -71,9 +80,13 @@ class ReadSide:
         self.audit: SqlAuditView = self._reader("audit_trail", SqlAuditView)
         self.audience: SqlAudienceView = self._reader("newsletter_audience", SqlAudienceView)
         self._runners = Runners(
-            log, {spec.name: spec for spec in VIEWS}, self._classes, self._notify
+            log, {spec.name: spec for spec in VIEWS}, self._classes, self._notify, batch=batch
         )
         self._lock = threading.RLock()
+
+    def view_class(self, name: str) -> type[SqlView]:
+        """The class of a view on this read side's tables (a runner writes through its own)."""
+        return self._classes[self._spec(name).name]
 
     def _reader(self, name: str, kind: type[Any]) -> Any:  # noqa: ANN401
         view = self._readers[name]
@@ -142,7 +155,9 @@ class ReadSide:
         return rows
 
     # Waiting
-    def _wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
+    def wait_until(self, done: Callable[[], bool], timeout: float) -> bool:
+        """Wait until `done()` holds, checked after each commit of the views (and every POLL
+        seconds, for what no commit tells: a runner's error); False once `timeout` is over."""
         deadline = time.monotonic() + timeout
         while True:
             seen = self._commits
@@ -164,7 +179,7 @@ class ReadSide:
                 for view in self._readers.values()
             )
 
-        return self._wait_until(reflected, timeout)
+        return self.wait_until(reflected, timeout)
 
     def wait_for_position(self, notification_id: int, timeout: float = 5.0) -> None:
         """Wait until every view has processed the event at `notification_id` (TimeoutError)."""
@@ -175,7 +190,7 @@ class ReadSide:
                 for view in self._readers.values()
             )
 
-        if not self._wait_until(reached, timeout):
+        if not self.wait_until(reached, timeout):
             raise TimeoutError(f"The views have not reached position {notification_id}")
 
     # Rebuilding

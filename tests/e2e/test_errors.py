@@ -8,7 +8,6 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-import structlog
 
 import adapters.logging as service_logging
 from adapters.entrypoints.http.problems import status_of
@@ -21,11 +20,7 @@ def log_buffer() -> Iterator[io.StringIO]:
     buffer = io.StringIO()
     service_logging.configure_logging("json", stream=buffer, force=True)
     yield buffer
-    root = logging.getLogger()
-    for handler in [h for h in root.handlers if getattr(h, "_profile_service", False)]:
-        root.removeHandler(handler)
-    structlog.reset_defaults()
-    service_logging._configured = False
+    service_logging.reset_logging()
 
 
 def test_an_unexpected_error_is_a_500_problem_logged_with_its_correlation_id(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import pytest
 
 from adapters.bootstrap import build
 from application.history import History
+from domain.events import Meta
 from tests.e2e.support import Api, serve_app
 from tests.integration.readside_support import new_readside
 from tests.support import registration
@@ -33,28 +35,44 @@ def test_applies_a_command_only_at_the_version_named_by_if_match(api: Api):
     assert [e["version"] for e in _events(api, profile_id)] == [1, 2, 3]
 
 
-@pytest.mark.parametrize(("if_match", "status"), [(None, 409), ('"1"', 412)])
+@pytest.mark.parametrize(
+    ("if_match", "status", "overtaken"), [(None, 409, 2), ('"2"', 412, 1)]
+)
 def test_a_writer_that_loses_a_race_gets_409_without_if_match_and_412_with_it(
-    api: Api, monkeypatch: pytest.MonkeyPatch, if_match: str | None, status: int
+    api: Api, monkeypatch: pytest.MonkeyPatch, if_match: str | None, status: int, overtaken: int
 ):
+    """Another writer records an event just before each of this writer's saves: without
+    If-Match the command is tried once more on the state read again, then given up."""
     service = api.container.service
     profile_id = api.register()
-    stale = service.get_profile(profile_id, version=1)
     assert (
         api.client.patch(
             f"/v1/profiles/{profile_id}/contact", json={"email": "w@example.com"}
         ).status_code
         == 200
     )
-    monkeypatch.setattr(service, "_checkout", lambda _id: (stale, True))  # read, then overtaken
+    other = service.get_profile(profile_id)
+    insert = service.recorder.insert_events
+
+    def overtaking_insert(events, **kwargs):
+        meta = Meta("customer:other", "c", None, datetime.now(UTC))
+        other.link_social("twitter", f"https://x.com/other{other.version}", meta)
+        insert([service.mapper.to_stored_event(e) for e in other.collect_events()])
+        return insert(events, **kwargs)
+
     headers = {"If-Match": if_match} if if_match else {}
-    lost = api.client.patch(
-        f"/v1/profiles/{profile_id}/contact", json={"email": "l@example.com"}, headers=headers
-    )
-    monkeypatch.undo()
+    with monkeypatch.context() as patch:
+        patch.setattr(service.recorder, "insert_events", overtaking_insert)
+        lost = api.client.patch(
+            f"/v1/profiles/{profile_id}/contact", json={"email": "l@example.com"}, headers=headers
+        )
     assert lost.status_code == status
     assert lost.json()["code"] == "version_conflict"
-    assert len(_events(api, profile_id)) == 2
+    events = _events(api, profile_id)
+    assert [e["name"] for e in events] == [
+        "ProfileRegistered", "ContactChanged", *["SocialAccountLinked"] * overtaken
+    ]
+    assert "l@example.com" not in repr(events)
 
 
 def test_concurrent_writers_without_if_match_each_get_200_or_409_and_nothing_is_lost(api: Api):

@@ -25,6 +25,14 @@ CARD = {
 }
 
 
+def test_registers_a_profile_and_reads_it_back(service):
+    result = service.register(registration(email="Marie@Example.COM"), ctx())
+    profile = service.get_profile(result.profile_id)
+    assert result.version == 1
+    assert result.events == ("ProfileRegistered",)
+    assert profile.state["email"] == "Marie@example.com"
+
+
 def test_a_profile_lives_through_every_section_and_reads_back_from_a_fresh_service(
     service, settings, clock
 ):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from uuid import UUID, uuid4
 
@@ -13,21 +12,17 @@ from cryptography.exceptions import InvalidTag
 
 from adapters.bootstrap import Container, build
 from adapters.settings import Settings
-from tests.support import ctx, private_postgres_url, registration, store_settings
+from tests.support import ctx, registration, store_settings
 
 EVENTS_KEY = base64.b64encode(os.urandom(32)).decode()
 NUMBER = "378282246310005"
 
 
 @pytest.fixture
-def private_settings(store: str, tmp_path: Path) -> Iterator[Settings]:
+def private_settings(store: str, tmp_path: Path, private_url: str) -> Settings:
     """Encrypted events go to a store of their own, never to the shared tables."""
     base = store_settings(store, tmp_path, events_key=EVENTS_KEY)
-    if store == "sqlite":
-        yield base
-        return
-    with private_postgres_url() as url:
-        yield Settings(**{**base.model_dump(), "database_url": url})
+    return Settings(**{**base.model_dump(), "database_url": private_url})
 
 
 def raw_states(container: Container, table: str) -> list[bytes]:
@@ -94,3 +89,12 @@ def test_the_vault_keeps_card_numbers_encrypted_in_a_table_of_its_own(
     )
     with pytest.raises(InvalidTag):  # the ciphertext is bound to its token
         service.vault.reveal(other)
+
+
+def test_the_vault_fingerprints_a_number_alike_every_time_and_never_shows_it(service):
+    fingerprint = service.vault.fingerprint(NUMBER)
+    assert service.vault.fingerprint(NUMBER) == fingerprint
+    assert service.vault.fingerprint("4111111111111111") != fingerprint
+    assert NUMBER not in fingerprint
+    first, second = service.vault.store(NUMBER), service.vault.store(NUMBER)
+    assert first != second and NUMBER not in first  # a token of its own each time

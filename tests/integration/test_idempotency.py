@@ -10,7 +10,7 @@ import pytest
 
 from domain.errors import IdempotencyKeyReused, RuleViolation, VersionConflict
 from domain.events import Meta
-from tests.support import OTHER_STRONG_PASSWORD, ctx, registration
+from tests.support import OTHER_STRONG_PASSWORD, STRONG_PASSWORD, ctx, registration
 
 THREADS = 6
 
@@ -133,3 +133,16 @@ def test_keys_are_forgotten_after_the_hours_they_are_kept(service, profile_id, c
     clock.advance(hours=service.idempotency.kept.total_seconds() / 3600 + 1)
     assert service.idempotency.purge() >= 1
     assert service.ledger.find_idempotency_record(caller.ledger_key) is None
+
+
+def test_idempotency_records_hold_no_password(service, container, profile_id):
+    key = f"secret-{uuid4()}"
+    service.change_password(
+        profile_id,
+        {"current_password": STRONG_PASSWORD, "new_password": OTHER_STRONG_PASSWORD},
+        ctx(idempotency_key=key),
+    )
+    rows = container.sql.dump("idempotency_keys")
+    text = repr(rows)
+    assert key in text
+    assert OTHER_STRONG_PASSWORD not in text and STRONG_PASSWORD not in text

@@ -6,7 +6,6 @@ import base64
 import logging
 import os
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 from uuid import uuid4
 
@@ -17,7 +16,7 @@ from stdnum import luhn
 from adapters.bootstrap import Container, build
 from adapters.settings import Settings
 from domain.errors import DomainError
-from tests.support import FakeClock, ctx, private_postgres_url, registration, store_settings
+from tests.support import FakeClock, ctx, registration, store_settings
 
 EVENTS_KEY = base64.b64encode(os.urandom(32)).decode()
 
@@ -29,16 +28,6 @@ def random_visa() -> str:
 
 def random_password() -> str:
     return "leak " + secrets.token_urlsafe(18) + " test"
-
-
-@pytest.fixture
-def private_url(store: str, tmp_path: Path) -> Iterator[str]:
-    """A store of this test's own, so that every table in it can be dumped."""
-    if store == "sqlite":
-        yield f"sqlite:///{tmp_path}/leaks.db"
-        return
-    with private_postgres_url() as url:
-        yield url
 
 
 def open_store(store: str, tmp_path: Path, url: str, **overrides: object) -> Container:

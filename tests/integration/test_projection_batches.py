@@ -27,7 +27,7 @@ def members(readside: ReadSide, remember: int = 0, **projections) -> list[Member
     """Views of their own on the read side's tables, as a runner has."""
     chosen = []
     for spec in VIEWS:
-        view = readside._classes[spec.name](datastore=readside.log.datastore)
+        view = readside.view_class(spec.name)(datastore=readside.log.datastore)
         if remember:
             view.remember(remember)
         chosen.append(Member(spec.name, view, projections.get(spec.name, spec.projection)(view)))

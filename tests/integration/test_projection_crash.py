@@ -31,8 +31,7 @@ def slow_audit_step(*args):
     return audit_step(*args)
 
 projections.profiles.audit_step = slow_audit_step
-readside = build(Settings()).read_side(suffix=sys.argv[1], start_after=int(sys.argv[2]))
-readside._runners.batch = 25
+readside = build(Settings()).read_side(suffix=sys.argv[1], start_after=int(sys.argv[2]), batch=25)
 readside.start()
 print("running", flush=True)
 readside.run_forever()
@@ -69,7 +68,7 @@ def kill(process: subprocess.Popen[str]) -> None:
 def test_a_runner_killed_mid_stream_and_restarted_leaves_views_as_if_never_stopped(container):
     start = head(container)
     watcher = new_readside(container, start_after=start)
-    suffix = watcher._classes["profile_view"].prefix.removeprefix("profile_view")
+    suffix = watcher.suffix
     try:
         ids = [many_events(container, EVENTS_PER_PROFILE) for _ in range(PROFILES)]
         end = head(container)

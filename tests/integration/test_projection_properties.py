@@ -129,11 +129,6 @@ STEPS = st.lists(
 )
 
 
-@pytest.fixture
-def readside(container):
-    with private_readside(container) as started:
-        yield started
-
 
 @pytest.fixture
 def rebuilt(container):

@@ -23,11 +23,6 @@ CARD = {
 }
 
 
-@pytest.fixture
-def readside(container):
-    with private_readside(container) as started:
-        yield started
-
 
 def caught_up(readside: ReadSide, result) -> None:
     assert readside.wait_for_version(UUID(result.profile_id), result.version, timeout=10)
@@ -193,8 +188,7 @@ def test_a_position_already_recorded_is_not_applied_again(service, readside, pro
 
 
 def test_two_runners_on_the_same_views_apply_each_event_once(container, service, readside):
-    suffix = readside._classes["profile_view"].prefix.removeprefix("profile_view")
-    twin = container.read_side(suffix=suffix, start_after=readside.start_after)
+    twin = container.read_side(suffix=readside.suffix, start_after=readside.start_after)
     twin.start()
     try:
         profile_id = UUID(service.register(registration(), ctx()).profile_id)

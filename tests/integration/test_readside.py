@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from uuid import UUID, uuid4
 
 import pytest
@@ -92,23 +91,15 @@ def test_read_side_as_a_context_manager_runs_then_stops(container, service):
         assert not readside.wait_for_version(UUID(later.profile_id), 1, timeout=0.2)
 
 
-def wait_for(condition, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 def test_a_failed_runner_is_reported_and_started_again(container, service):
     with private_readside(container) as readside:
         first = UUID(service.register(registration(), ctx()).profile_id)
         assert readside.wait_for_version(first, 1, timeout=10)
         with readside.profiles.datastore.transaction(commit=True) as cursor:
-            cursor.execute(f"DROP TABLE {readside.profiles._table()}")  # the runner will fail
+            records, _tracking = readside.profiles.tables()
+            cursor.execute(f"DROP TABLE {records}")  # the runner will fail
         second = UUID(service.register(registration(), ctx()).profile_id)
-        assert wait_for(lambda: "profile_view" in readside.errors())
+        assert readside.wait_until(lambda: "profile_view" in readside.errors(), timeout=20)
         readside.profiles.create_table()  # repaired: the restarted runner goes on
         assert readside.wait_for_version(second, 1, timeout=30)
         assert readside.errors() == {}

@@ -13,11 +13,7 @@ from adapters.eventstore.subscription import WAKERS, SQLiteSubscription, databas
 from tests.support import ctx, registration
 
 NEVER = 3600.0  # a poll interval no test waits for
-
-
-@pytest.fixture
-def store() -> str:
-    return "sqlite"
+pytestmark = pytest.mark.parametrize("store", ["sqlite"])  # the SQLite store's own subscription
 
 
 def next_in_thread(subscription: SQLiteSubscription) -> tuple[threading.Thread, list]:
@@ -60,10 +56,11 @@ def test_the_profile_recorder_subscribes_after_the_given_position(service):
 
 
 def test_a_stopped_subscription_ends_and_is_no_longer_woken(service):
-    subscription = SQLiteSubscription(service.recorder, poll_interval=NEVER)
     key = database_key(service.recorder.datastore.pool.db_name)
+    before = WAKERS.waiting(key)
+    subscription = SQLiteSubscription(service.recorder, poll_interval=NEVER)
     with subscription:
-        assert subscription._has_been_notified in WAKERS._events[key]
-    assert subscription._has_been_notified not in WAKERS._events[key]
+        assert WAKERS.waiting(key) == before + 1
+    assert WAKERS.waiting(key) == before
     with pytest.raises(StopIteration):
         next(subscription)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID
@@ -15,7 +14,7 @@ from application.store import ProfileEventStore
 from domain.events import Meta
 from domain.inputs import PreferencesPatch
 from domain.profile import Profile
-from tests.support import ctx, private_postgres_url, registration, store_settings
+from tests.support import ctx, registration, store_settings
 
 EVENTS = 10_000
 BATCH = 500
@@ -23,14 +22,10 @@ INTERVAL = ProfileEventStore.snapshotting_intervals[Profile]
 
 
 @pytest.fixture
-def private_settings(store: str, tmp_path: Path) -> Iterator[Settings]:
+def private_settings(store: str, tmp_path: Path, private_url: str) -> Settings:
     """Ten thousand events go to a store of their own, not to the shared tables."""
     base = store_settings(store, tmp_path)
-    if store == "sqlite":
-        yield base
-        return
-    with private_postgres_url() as url:
-        yield Settings(**{**base.model_dump(), "database_url": url})
+    return Settings(**{**base.model_dump(), "database_url": private_url})
 
 
 def count_selected(monkeypatch, recorder) -> list[int]:

@@ -70,3 +70,37 @@ def test_the_readers_record_lists_the_holder_first_and_never_a_secret():
         "phone": None, "roles": ["billing", "whois"],
     }
     assert "argon2" not in str(record)
+
+
+def with_secrets():
+    """A state holding every secret: a password hash, a wrong attempt, a card's token."""
+    state = evolve(None, registered())
+    state = evolve(state, event(ev.PasswordChangeRejected, 2, reason="wrong_password"))
+    return evolve(state, event(ev.CardRegistered, 3, card=CARD))
+
+
+def test_a_view_keeps_no_password_hash_no_attempt_and_no_card_token_or_fingerprint():
+    state = with_secrets()
+    kept = without_secrets(state)
+    assert (kept["password_hash"], kept["rejected_attempts"]) == (None, [])
+    assert kept["card"] == {k: CARD[k] for k in ("brand", "last4", "exp_month", "exp_year",
+                                                 "holder_name")}
+    assert state["password_hash"] == "$argon2id$secret" and state["card"] == CARD  # untouched
+
+
+def test_the_record_lists_the_other_contacts_after_the_holder_and_shows_no_secret():
+    state = evolve(
+        with_secrets(),
+        event(ev.AccountContactAdded, 4, contact_id="c1", name="Ann", email="a@x.ca",
+              phone=None, roles=["billing"]),
+    )
+    record = profile_record(state)
+    assert record["contacts"][1:] == [
+        {"contact_id": "c1", "name": "Ann", "email": "a@x.ca", "phone": None,
+         "roles": ["billing"]},
+    ]
+    assert record["card"]["last4"] == "4242"
+    shown = repr(record)
+    assert "tok_secret" not in shown and "fp_secret" not in shown and "argon2" not in shown
+    assert "password_hash" not in record and "rejected_attempts" not in record
+    assert record["newsletters"] == {"categories": [], "consents": {}, "unsubscribed_at": None}

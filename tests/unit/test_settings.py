@@ -115,17 +115,3 @@ def test_names_every_bad_variable_at_once(monkeypatch):
         Settings()
     assert "PROFILE_LOG_FORMAT" in str(caught.value)
     assert "PROFILE_ACCEPTED_CARD_BRANDS" in str(caught.value)
-
-
-def test_a_sqlite_store_keeps_a_generated_vault_key_beside_the_database(tmp_path):
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path}/p.db", argon2_time_cost=1, argon2_memory_kib=1024
-    )
-    first = build(settings)
-    first.close()
-    key_file = tmp_path / "p.db.vault-key"
-    generated = key_file.read_text()
-    assert len(base64.b64decode(generated)) == 32
-    assert key_file.stat().st_mode & 0o077 == 0
-    build(settings).close()
-    assert key_file.read_text() == generated

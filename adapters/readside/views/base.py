@@ -47,6 +47,10 @@ class SqlView(BatchedView, ViewRecorder):
     def _table(self, suffix: str = "") -> str:
         return f"{self._schema()}{self.prefix}{suffix}"
 
+    def tables(self) -> tuple[str, ...]:
+        """The view's tables (schema-qualified on PostgreSQL): its own, then its tracking."""
+        return tuple(self._table(suffix) for suffix in (*self.table_suffixes, "_tracking"))
+
     def _ddl(self) -> list[str]:
         raise NotImplementedError
 

@@ -1,4 +1,5 @@
-"""Section F rules: supported networks and links on their own hosts."""
+"""Section F, social media accounts: linking, relinking and unlinking; and the rule that a link
+is a full https URL on the network's own hosts."""
 
 from __future__ import annotations
 
@@ -6,6 +7,61 @@ import pytest
 
 from domain.errors import RuleViolation
 from domain.sections.social_media import NETWORKS, normalise_social_url
+from tests.doubles import meta, pending
+
+# --- the profile's links --------------------------------------------------------------
+
+
+def test_links_a_social_account_and_relinking_replaces_the_url(profile):
+    profile.link_social("linkedin", "https://www.linkedin.com/in/marie", meta())
+    profile.collect_events()
+    profile.link_social("linkedin", "https://linkedin.com/in/mt", meta())
+    assert pending(profile) == ["SocialAccountLinked"]
+    assert profile.state["social"] == {"linkedin": "https://linkedin.com/in/mt"}
+
+
+def test_linking_the_same_url_again_records_nothing(profile):
+    profile.link_social("twitter", "https://x.com/marie", meta())
+    version = profile.version
+    profile.collect_events()
+    profile.link_social("twitter", "https://x.com/marie", meta())
+    assert (profile.version, pending(profile)) == (version, [])
+
+
+def test_unlinks_a_social_account_and_unlinking_an_unlinked_one_records_nothing(profile):
+    profile.link_social("whatsapp", "https://wa.me/15145550123", meta())
+    profile.collect_events()
+    profile.unlink_social("whatsapp", meta())
+    assert pending(profile) == ["SocialAccountUnlinked"]
+    assert profile.state["social"] == {}
+    profile.unlink_social("whatsapp", meta())
+    assert pending(profile) == []
+
+
+@pytest.mark.parametrize(
+    ("network", "url", "code", "field"),
+    [
+        ("myspace", "https://myspace.com/marie", "unsupported_network", "network"),
+        ("facebook", "http://facebook.com/marie", "invalid_social_url", "url"),
+        ("facebook", "https://facebook.com.evil.example/marie", "invalid_social_url", "url"),
+        ("twitter", "https://x.com", "invalid_social_url", "url"),
+        ("skype", "facebook.com/marie", "invalid_social_url", "url"),
+    ],
+)
+def test_refuses_a_social_link_that_breaks_a_rule(profile, network, url, code, field):
+    with pytest.raises(RuleViolation) as caught:
+        profile.link_social(network, url, meta())
+    assert (caught.value.code, caught.value.field) == (code, field)
+    assert pending(profile) == []
+
+
+def test_refuses_to_unlink_an_unsupported_network(profile):
+    with pytest.raises(RuleViolation) as caught:
+        profile.unlink_social("myspace", meta())
+    assert caught.value.code == "unsupported_network"
+
+
+# --- the rule -------------------------------------------------------------------------
 
 
 def test_supports_exactly_the_six_networks_of_the_spec() -> None:

@@ -1,4 +1,5 @@
-"""Time travel from the events: a profile at a version or an instant, and its masked events."""
+"""Time travel from the events (History): a profile at a version or an instant, its events
+with every secret masked."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Section E rules: card number, brand detection and expiry."""
+"""Section E, credit card: the profile records a card's summary (never its number), replaces
+and removes it; and the rules for the number, its brand and its expiry."""
 
 from __future__ import annotations
 
@@ -6,20 +7,159 @@ import datetime
 
 import pytest
 
-from domain.errors import RuleViolation
+from domain.errors import RuleViolation, ValidationFailed
+from domain.events import CardRegistered, CardRemoved, CardReplaced
+from domain.inputs import CardInput, parse
 from domain.sections.credit_card import (
     BRAND_NAMES,
     BRANDS,
+    CARD_SUMMARY_FIELDS,
     card_brand_info,
+    check_card,
     check_expiry,
     clean_card_number,
     detect_brand,
 )
+from tests.doubles import AT, meta, pending
+
+VISA = "4111 1111 1111 1111"
+MASTERCARD = "5555-5555-5555-4444"
+DISCOVER = "6011111111111117"
+ACCEPTED = ("visa", "mastercard", "amex")
+SUMMARY = {
+    "token": "tok_visa",
+    "brand": "visa",
+    "last4": "1111",
+    "exp_month": 8,
+    "exp_year": 2029,
+    "holder_name": "Marie Tremblay",
+    "fingerprint": "fp_visa",
+}
+OTHER_SUMMARY = {**SUMMARY, "token": "tok_mc", "brand": "mastercard", "last4": "4444",
+                 "fingerprint": "fp_mc"}
+
+
+def card(number=VISA, **overrides):
+    return {"holder_name": "Marie Tremblay", "number": number, "exp_month": 8,
+            "exp_year": 2029, **overrides}
 
 
 def fullwidth(text: str) -> str:
     """The same ASCII characters in their full-width Unicode forms."""
     return "".join(chr(ord(ch) + 0xFEE0) for ch in text)
+
+
+# --- the profile's card ---------------------------------------------------------------
+
+
+def test_registers_a_card_as_its_summary(profile):
+    profile.register_card({**SUMMARY, "number": "4111111111111111"}, meta())
+    (event,) = profile.collect_events()
+    assert isinstance(event, CardRegistered)
+    assert set(event.card) == set(CARD_SUMMARY_FIELDS) == {
+        "token", "brand", "last4", "exp_month", "exp_year", "holder_name", "fingerprint"
+    }
+    assert event.card == SUMMARY
+    assert "4111111111111111" not in repr(event.__dict__)
+    assert profile.state["card"] == event.card
+
+
+def test_registering_another_card_replaces_it_with_old_and_new_summaries(profile):
+    profile.register_card(SUMMARY, meta())
+    profile.collect_events()
+    profile.register_card(OTHER_SUMMARY, meta())
+    (event,) = profile.collect_events()
+    assert isinstance(event, CardReplaced)
+    assert event.old_card == SUMMARY
+    assert (event.card["brand"], event.card["last4"]) == ("mastercard", "4444")
+    assert profile.state["card"] == event.card
+
+
+def test_the_same_card_again_records_nothing(profile):
+    profile.register_card(SUMMARY, meta())
+    profile.collect_events()
+    profile.register_card(dict(SUMMARY), meta())
+    assert (profile.version, pending(profile)) == (2, [])
+
+
+def test_a_new_expiry_replaces_the_card(profile):
+    profile.register_card(SUMMARY, meta())
+    profile.collect_events()
+    profile.register_card({**SUMMARY, "exp_year": 2030}, meta())
+    assert pending(profile) == ["CardReplaced"]
+    assert profile.state["card"]["token"] == SUMMARY["token"]
+
+
+def test_accepts_a_card_that_expires_at_the_end_of_this_month():
+    today = AT.date()
+    data = parse(CardInput, card(exp_month=today.month, exp_year=today.year))
+    assert check_card(data, ACCEPTED, today) == ("4111111111111111", "visa", "Marie Tremblay")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code", "field"),
+    [
+        ({"number": "4111 1111 1111 1112"}, "invalid_card_number", "number"),
+        ({"number": "4111 1111 abcd 1111"}, "invalid_card_number", "number"),
+        ({"number": "4111"}, "invalid_card_number", "number"),
+        ({"number": DISCOVER}, "unsupported_card_brand", "number"),
+        ({"number": "3530111333300000"}, "unsupported_card_brand", "number"),
+        ({"number": "9999999999999995"}, "unsupported_card_brand", "number"),
+        ({"exp_month": 13}, "invalid_expiry", "exp_month"),
+        ({"exp_month": 0}, "invalid_expiry", "exp_month"),
+        ({"exp_year": 29}, "invalid_expiry", "exp_year"),
+        ({"exp_month": 2, "exp_year": 2026}, "card_expired", "exp_year"),
+        ({"exp_month": 12, "exp_year": 2025}, "card_expired", "exp_year"),
+    ],
+)
+def test_refuses_a_card_that_breaks_a_rule(overrides, code, field):
+    data = card(**overrides)
+    with pytest.raises(RuleViolation) as caught:
+        check_card(parse(CardInput, data), ACCEPTED, AT.date())
+    assert (caught.value.code, caught.value.field) == (code, field)
+    digits = data["number"].replace(" ", "")
+    assert digits not in caught.value.message
+
+
+def test_accepts_only_the_brands_it_is_given():
+    today = AT.date()
+    assert check_card(parse(CardInput, card(number=DISCOVER)), ("visa", "discover"), today)
+    with pytest.raises(RuleViolation) as caught:
+        check_card(parse(CardInput, card(number=MASTERCARD)), ("visa", "discover"), today)
+    assert caught.value.code == "unsupported_card_brand"
+
+
+@pytest.mark.parametrize(
+    "overrides", [{"cvc": "123"}, {"exp_month": "08"}, {"holder_name": ""}, {"number": 4111}]
+)
+def test_refuses_malformed_card_input_and_never_accepts_a_cvc(overrides):
+    with pytest.raises(ValidationFailed) as caught:
+        parse(CardInput, card(**overrides))
+    assert "4111111111111111" not in str(caught.value)
+
+
+def test_removing_the_card_needs_confirmation(profile):
+    profile.register_card(SUMMARY, meta())
+    profile.collect_events()
+    with pytest.raises(RuleViolation) as caught:
+        profile.remove_card(False, meta())
+    assert (caught.value.code, caught.value.field) == ("confirmation_required", "confirm")
+    assert pending(profile) == []
+    profile.remove_card(True, meta())
+    (event,) = profile.collect_events()
+    assert isinstance(event, CardRemoved)
+    assert event.old_card["last4"] == "1111"
+    assert profile.state["card"] is None
+
+
+@pytest.mark.parametrize("confirm", [True, False])
+def test_refuses_to_remove_a_card_when_there_is_none(profile, confirm):
+    with pytest.raises(RuleViolation) as caught:
+        profile.remove_card(confirm, meta())
+    assert caught.value.code == "no_card"
+
+
+# --- the rules ------------------------------------------------------------------------
 
 
 # Luhn-valid test numbers published by the card networks / processors.

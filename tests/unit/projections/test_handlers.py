@@ -10,7 +10,8 @@ from eventsourcing.persistence import Tracking
 from domain import events as ev
 from projections.ports import AudienceChange
 from projections.profiles import AudienceProjection, AuditProjection, ProfileViewProjection
-from tests.unit.test_projection_records import META, PROFILE_ID, registered
+from tests.doubles import PROFILE_ID, later_event
+from tests.doubles import registered_event as registered
 
 AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -46,7 +47,7 @@ class FakeView:
 
 
 def later(cls, version, **fields):
-    return cls(originator_id=PROFILE_ID, originator_version=version, timestamp=AT, **META, **fields)
+    return later_event(cls, version, AT, **fields)
 
 
 def test_an_event_of_another_kind_only_moves_the_position():
@@ -131,8 +132,7 @@ def test_audience_follows_consents_suggestions_and_unsubscription():
 def test_audit_of_two_profiles_keeps_their_states_apart():
     view = FakeView()
     projection = AuditProjection(view)
-    other = registered()
-    object.__setattr__(other, "originator_id", uuid4())
+    other = registered(profile_id=uuid4())
     projection.process_event(registered(), Tracking("profiles", 1))
     projection.process_event(other, Tracking("profiles", 2))
     assert len(view.records) == 2

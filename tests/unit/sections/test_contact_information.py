@@ -1,10 +1,13 @@
-"""Section A rules: e-mail, phone, country, postal code and address."""
+"""Section A, contact information: what the profile records, what it refuses, and the rules
+for e-mail, phone, country, postal code and address."""
 
 from __future__ import annotations
 
 import pytest
 
-from domain.errors import RuleViolation
+from domain.errors import RuleViolation, ValidationFailed
+from domain.events import ContactChanged
+from domain.inputs import ContactPatch, parse
 from domain.sections.contact_information import (
     ADDRESS_FIELDS,
     normalise_address,
@@ -13,6 +16,130 @@ from domain.sections.contact_information import (
     normalise_phone,
     normalise_postal_code,
 )
+from tests.doubles import meta, pending
+
+
+def change(profile, patch):
+    profile.change_contact(parse(ContactPatch, patch), meta())
+
+
+# --- the profile's contact information ------------------------------------------------
+
+
+def test_records_only_the_contact_fields_that_changed(profile):
+    change(
+        profile,
+        {"email": "marie@Nouveau.CA", "address": {"city": "Québec", "postal_code": "g1r 4p5"}},
+    )
+    (event,) = profile.collect_events()
+    assert profile.version == 2
+    assert isinstance(event, ContactChanged)
+    assert event.changes == {
+        "email": "marie@nouveau.ca",
+        "address.city": "Québec",
+        "address.postal_code": "G1R 4P5",
+    }
+    assert profile.state["address"]["line1"] == "1200 rue Sainte-Catherine"
+    assert profile.state["address"]["city"] == "Québec"
+
+
+def test_a_contact_change_to_the_same_values_records_nothing(profile):
+    assert profile.state["email"].endswith("@example.com")
+    change(
+        profile,
+        {
+            "first_name": profile.state["first_name"],
+            "email": profile.state["email"].replace("example.com", "EXAMPLE.com"),
+            "phone": "+1 514-555-0123",
+            "address": {"postal_code": "h3b 1k9", "country": "ca"},
+        },
+    )
+    assert (profile.version, pending(profile)) == (1, [])
+
+
+def test_parses_the_phone_with_the_address_country_as_region_hint(profile):
+    change(
+        profile,
+        {
+            "address": {"line1": "5 rue de Rivoli", "city": "Paris", "postal_code": "75001",
+                        "region": None, "country": "FR"},
+            "phone": "01 42 60 31 00",
+        },
+    )
+    assert profile.state["phone"] == "+33142603100"
+
+
+def test_parses_a_phone_without_country_as_canadian_by_default(profile):
+    change(profile, {"phone": "418 555 0199"})
+    assert profile.state["phone"] == "+14185550199"
+
+
+def test_clears_the_phone_with_null(profile):
+    change(profile, {"phone": None})
+    (event,) = profile.collect_events()
+    assert event.changes == {"phone": None}
+    assert profile.state["phone"] is None
+
+
+@pytest.mark.parametrize("field", ["first_name", "last_name"])
+def test_refuses_to_change_a_name(profile, field):
+    with pytest.raises(RuleViolation) as caught:
+        change(profile, {field: "Autre"})
+    assert (caught.value.code, caught.value.field) == ("immutable_field", field)
+    assert (profile.version, pending(profile)) == (1, [])
+
+
+@pytest.mark.parametrize(
+    ("patch", "code", "field"),
+    [
+        ({"email": "marie@@example.com"}, "invalid_email", "email"),
+        ({"email": "marie"}, "invalid_email", "email"),
+        ({"phone": "555"}, "invalid_phone", "phone"),
+        ({"phone": "+1 999 555 0123"}, "invalid_phone", "phone"),
+        ({"address": {"country": "XX"}}, "invalid_country", "address.country"),
+        ({"address": {"country": "CAN"}}, "invalid_country", "address.country"),
+        ({"address": {"postal_code": "12345"}}, "invalid_postal_code", "address.postal_code"),
+        (
+            {"address": {"country": "US", "postal_code": "H3B 1K9"}},
+            "invalid_postal_code",
+            "address.postal_code",
+        ),
+        (
+            {"address": {"country": "FR", "postal_code": "750011"}},
+            "invalid_postal_code",
+            "address.postal_code",
+        ),
+    ],
+)
+def test_refuses_a_contact_change_that_breaks_a_rule(profile, patch, code, field):
+    with pytest.raises(RuleViolation) as caught:
+        change(profile, patch)
+    assert (caught.value.code, caught.value.field) == (code, field)
+    assert (profile.version, pending(profile)) == (1, [])
+
+
+def test_accepts_us_and_french_postal_codes_for_their_countries(profile):
+    change(profile, {"address": {"country": "US", "postal_code": "02108-1234"}})
+    assert profile.state["address"]["postal_code"] == "02108-1234"
+    change(profile, {"address": {"country": "FR", "postal_code": "75 001"}})
+    assert profile.state["address"]["postal_code"] == "75001"
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"email": ["marie@example.com"]},
+        {"address": {"planet": "Mars"}},
+        {"nickname": "Marie"},
+    ],
+)
+def test_refuses_malformed_contact_input(patch):
+    with pytest.raises(ValidationFailed) as caught:
+        parse(ContactPatch, patch)
+    assert caught.value.code == "validation_error"
+
+
+# --- the rules ------------------------------------------------------------------------
 
 
 def fullwidth(text: str) -> str:
