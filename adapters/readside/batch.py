@@ -97,8 +97,10 @@ def _prepare(
     with suppress(Exception), datastore.transaction(commit=False) as raw:
         for member in members:
             rows = Rows(raw, member.view.placeholder)
-            position = member.view.read_position(rows, last.application_name)
-            with member.view.batch_open(rows, position, last.notification_id, keys) as batch:
+            position, generation = member.view.read_position(rows, last.application_name)
+            with member.view.batch_open(
+                rows, position, last.notification_id, keys, generation
+            ) as batch:
                 _process(member, batch, events)
             prepared[member.name] = batch
     return prepared
@@ -159,3 +161,14 @@ def _process(member: Member, batch: Batch, events: Sequence[Event]) -> None:
         for event, tracking in events:
             if batch.accepts(tracking.notification_id):
                 process_event(event, tracking)
+
+
+def apply_within(raw: Any, members: Sequence[Member], events: Sequence[Event]) -> None:  # noqa: ANN401
+    """Apply `events` to each view in `raw`'s transaction (a swap's): all or nothing."""
+    if not events:
+        return
+    application_name, last = events[-1][1].application_name, events[-1][1].notification_id
+    keys = [str(event.originator_id) for event, _ in events if hasattr(event, "originator_id")]
+    for member in members:
+        with member.view.batch_in(raw, application_name, last, keys) as batch:
+            _process(member, batch, events)

@@ -11,7 +11,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
-from adapters.readside.batch import Member, apply_batch, decode
+from adapters.eventstore.sql import SqlRunner
+from adapters.readside.batch import Member
+from adapters.readside.rebuild import SHADOW, Rebuild
 from adapters.readside.runner import APPLICATION, BATCH, Runners, ViewSpec
 from adapters.readside.source import EventLog
 from adapters.readside.views.audience import SqlAudienceView
@@ -28,7 +30,6 @@ from domain.errors import ProfileNotFound
 from domain.sections.newsletters import Decision, may_send
 from projections.profiles import AudienceProjection, AuditProjection, ProfileViewProjection
 
-PAGE = 5000  # events replayed per transaction when rebuilding
 POLL = 0.05
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("profile_view", ProfileViewProjection, SQLiteProfileView, PostgresProfileView),
@@ -145,12 +146,20 @@ class ReadSide:
         return self._store.recorder.max_notification_id() or 0
 
     def status(self) -> list[dict[str, Any]]:
+        """Each live view's position and lag; `rebuilding`: the position of its rebuild under
+        way beside it, if one is."""
         head = self.head()
+        tables = set(SqlRunner(self.log.datastore).tables())
         rows = []
         for name, view in self._readers.items():
             position = view.max_tracking_id(APPLICATION) or 0
+            shadow = type(view).named(view.prefix + SHADOW)(datastore=self.log.datastore)
+            rebuilding = None
+            if shadow.tables()[-1].rpartition(".")[2] in tables:
+                rebuilding = shadow.max_tracking_id(APPLICATION) or 0
             rows.append(
-                {"name": name, "position": position, "head": head, "lag": max(0, head - position)}
+                {"name": name, "position": position, "head": head,
+                 "lag": max(0, head - position), "rebuilding": rebuilding}
             )
         return rows
 
@@ -203,51 +212,19 @@ class ReadSide:
     def rebuild(
         self, name: str | None = None, progress: Callable[[int, int], None] | None = None
     ) -> int:
-        """Drop one view (or all) and replay it from the events; the number of events replayed
-        (once per view). Every view rebuilt is written in the same transactions, page by page.
+        """Rebuild one view (or all) from the events beside the live ones, then swap them in
+        in one transaction: readers never see a partial view, runners (of any process) and
+        commands go on meanwhile. The number of events replayed (once per view).
 
-        Stop runners of other processes first: this process's are paused meanwhile.
-        """
+        RebuildRunning when another rebuild of this store is under way."""
         names = VIEW_NAMES if name is None else (self._spec(name).name,)
-        with self._lock:
-            running = tuple(n for n in names if n in self._runners.names)
-            self.stop(running)
-            try:
-                members = [
-                    Member(n, self._readers[n], self._spec(n).projection(view=self._readers[n]))
-                    for n in names
-                ]
-                for member in members:
-                    member.view.reset(APPLICATION, self.start_after)
-                done = self._replay(members, progress)
-            finally:
-                self.start(running)
+        live = [
+            Member(n, self._readers[n], self._spec(n).projection(view=self._readers[n]))
+            for n in names
+        ]
+        done = Rebuild(self.log, live, self.start_after, self._notify).run(progress)
         if progress is not None:
             progress(done, done)
-        return done
-
-    def _replay(
-        self, members: list[Member], progress: Callable[[int, int], None] | None
-    ) -> int:
-        head = self.head()
-        position = self.start_after or 0
-        total, done = max(0, head - position) * len(members), 0
-        recorder, datastore = self._store.recorder, self.log.datastore
-        while position < head:
-            notifications = recorder.select_notifications(
-                start=position, limit=PAGE, stop=head, inclusive_of_start=False
-            )
-            if not notifications:
-                break
-            events = decode(self._store.mapper, APPLICATION, notifications)
-            outcome = apply_batch(datastore, members, events)
-            for error in outcome.failures.values():
-                raise error
-            self._notify()
-            done += len(notifications) * len(members)
-            position = notifications[-1].id
-            if progress is not None:
-                progress(done, max(total, done))
         return done
 
     def drop(self) -> None:

@@ -64,6 +64,7 @@ class Batch:
     rows: Rows
     position: int | None  # recorded before this batch (its row locked until the commit)
     last: int
+    generation: int | None = None  # which build of the view's tables (see views.batching)
     states: dict[str, Any] = field(default_factory=dict)  # profile id -> state, None: unknown
     dirty: dict[str, None] = field(default_factory=dict)  # the profile ids to write, in order
     entries: list[dict[str, Any]] = field(default_factory=list)
@@ -80,16 +81,18 @@ class Memory:
 
     size: int
     position: int | None = None
+    generation: int | None = None
     states: OrderedDict[str, Any] = field(default_factory=OrderedDict)
 
-    def recall(self, position: int | None) -> OrderedDict[str, Any]:
-        """The states remembered, if they are those at `position` (else none, forgotten)."""
-        if position is None or position != self.position:
+    def recall(self, position: int | None, generation: int | None) -> OrderedDict[str, Any]:
+        """The states remembered, if they are those at `position` of the same build of the
+        tables (a rebuilt view swapped in is another generation): else none, forgotten."""
+        if position is None or (position, generation) != (self.position, self.generation):
             self.forget()
         return self.states
 
-    def keep(self, position: int, states: dict[str, Any]) -> None:
-        self.position = position
+    def keep(self, position: int, generation: int | None, states: dict[str, Any]) -> None:
+        self.position, self.generation = position, generation
         for key, state in states.items():
             self.states[key] = state
             self.states.move_to_end(key)
@@ -97,5 +100,5 @@ class Memory:
             self.states.popitem(last=False)
 
     def forget(self) -> None:
-        self.position = None
+        self.position = self.generation = None
         self.states.clear()

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from adapters.entrypoints.cli.base import fail, open_container
 from adapters.readside.model import VIEW_NAMES
+from adapters.readside.rebuild import RebuildRunning
 
 projections_app = typer.Typer(
     help="The projections (profile view, audit trail, newsletter audience).",
@@ -60,10 +61,9 @@ def rebuild(
         typer.Argument(help=f"One of {', '.join(VIEW_NAMES)}; all of them when omitted."),
     ] = None,
 ) -> None:
-    """Drop a projection (or all) and rebuild it from the events, with a progress bar.
-
-    Stop `projections run` and `serve` elsewhere first: a view is rebuilt from scratch.
-    """
+    """Rebuild a projection (or all) from the events beside the live one, with a progress bar,
+    then swap it in: safe while `serve` and `projections run` go on (readers never see a
+    partial view)."""
     if name is not None and name not in VIEW_NAMES:
         fail(f"unknown projection {name!r}; projections are {', '.join(VIEW_NAMES)}")
     err = Console(stderr=True)
@@ -78,7 +78,10 @@ def rebuild(
             if done % PROGRESS_EVERY == 0 or done >= total:
                 progress.update(task, completed=done, total=total)
 
-        replayed = container.read_side().rebuild(name, progress=report)
+        try:
+            replayed = container.read_side().rebuild(name, progress=report)
+        except RebuildRunning as error:
+            fail(str(error))
     typer.echo(f"Rebuilt {name or ', '.join(VIEW_NAMES)}: {replayed} events replayed.")
 
 
@@ -96,10 +99,11 @@ def status(
     if output == "json":
         typer.echo(json.dumps(rows))
         return
-    table = Table("projection", "position", "head", "lag")
+    table = Table("projection", "position", "head", "lag", "rebuilding")
     for row in rows:
         lag = str(row["lag"]) if row["lag"] == 0 else f"[yellow]{row['lag']}[/]"
-        table.add_row(row["name"], str(row["position"]), str(row["head"]), lag)
+        rebuilding = "" if row["rebuilding"] is None else f"at {row['rebuilding']}"
+        table.add_row(row["name"], str(row["position"]), str(row["head"]), lag, rebuilding)
     Console().print(table)
 
 

@@ -223,6 +223,10 @@ class ProjectionStatus(Out):
     position: int | None = None
     head: int | None = None
     lag: int | None = None
+    rebuilding: int | None = Field(
+        default=None,
+        description="The position of a rebuild under way beside the live view (null: none).",
+    )
 
 
 class Readiness(Out):

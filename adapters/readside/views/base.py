@@ -90,6 +90,39 @@ class SqlView(BatchedView, ViewRecorder):
     def _add_column(self, suffix: str, column: str, kind: str) -> None:
         SqlRunner(self.datastore).add_column(self._table(suffix), column, kind)
 
+    def track(self, rows: Rows, application_name: str, position: int) -> None:
+        """Record `position` as reached, in `rows`' transaction."""
+        rows.execute(
+            f"INSERT INTO {self._table('_tracking')} (application_name, notification_id) "
+            "VALUES (?, ?)",
+            (application_name, position),
+        )
+
+    def index_statements(self) -> list[str]:
+        return [statement for statement in self._ddl() if statement.startswith("CREATE INDEX")]
+
+    def swap_into(self, raw: Any, live: SqlView) -> None:  # noqa: ANN401
+        """In `raw`'s transaction: drop `live`'s tables and give this view's their names."""
+        rows = Rows(raw, self.placeholder)
+        for mine, theirs in zip(self.tables(), live.tables(), strict=True):
+            rows.execute(f"DROP TABLE IF EXISTS {theirs}")
+            rows.execute(f"ALTER TABLE {mine} RENAME TO {theirs.rpartition('.')[2]}")
+        self._rename_indexes(rows, live)
+
+    def _rename_indexes(self, rows: Rows, live: SqlView) -> None:
+        """SQLite cannot rename an index: drop the named ones the renamed tables brought,
+        create the live view's (an automatic index follows its table by itself)."""
+        names = live.tables()
+        rows.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({', '.join('?' for _ in names)})",
+            names,
+        )
+        for row in rows.all():
+            rows.execute(f"DROP INDEX {row['name']}")
+        for statement in live.index_statements():
+            rows.execute(statement)
+
     def reset(self, application_name: str, start_after: int | None = None) -> None:
         with write_transaction(self.datastore) as raw:
             rows = Rows(raw, self.placeholder)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
@@ -13,6 +14,8 @@ from adapters.eventstore.sql import write_transaction
 from adapters.readside.rows import Batch, Memory, RawCursor, Rows
 
 LOAD_CHUNK = 500  # profile ids per SELECT when a batch reads its states
+# The tracking row naming which build of a view's tables these are (a rebuild's, or none).
+GENERATION = "__generation__"
 
 
 class BatchedView:
@@ -55,7 +58,7 @@ class BatchedView:
         """`batch` was committed: its states are those stored now."""
         if self._memory is not None:
             stored = {key: self._stored(state) for key, state in batch.states.items()}
-            self._memory.keep(max(batch.last, batch.position or 0), stored)
+            self._memory.keep(max(batch.last, batch.position or 0), batch.generation, stored)
 
     def forget(self) -> None:
         if self._memory is not None:
@@ -69,15 +72,21 @@ class BatchedView:
 
     @contextmanager
     def batch_open(
-        self, rows: Rows, position: int | None, last: int, keys: Collection[str] = ()
+        self,
+        rows: Rows,
+        position: int | None,
+        last: int,
+        keys: Collection[str] = (),
+        generation: int | None = None,
     ) -> Iterator[Batch]:
         """The batch that this thread's writes fill, in memory: the events after `position`
         up to `last`; the states of the profiles `keys` (and any other) read through `rows`."""
         thread = threading.get_ident()
-        batch = Batch(thread, rows, position, last)
+        batch = Batch(thread, rows, position, last, generation)
         self._open[thread] = batch
         try:
-            remembered = self._memory.recall(position) if self._memory is not None else {}
+            memory = self._memory
+            remembered = memory.recall(position, generation) if memory is not None else {}
             if batch.accepts(last):
                 for key in keys:
                     if key in remembered and key not in batch.states:
@@ -87,13 +96,26 @@ class BatchedView:
         finally:
             del self._open[thread]
 
-    def read_position(self, rows: Rows, application_name: str) -> int | None:
+    def read_position(self, rows: Rows, application_name: str) -> tuple[int | None, int | None]:
+        """The position recorded for `application_name`, and the generation of the tables."""
         rows.execute(
-            f"SELECT notification_id FROM {self._table('_tracking')} WHERE application_name = ?",
-            (application_name,),
+            f"SELECT application_name, notification_id FROM {self._table('_tracking')} "
+            "WHERE application_name IN (?, ?)",
+            (application_name, GENERATION),
         )
-        row = rows.one()
-        return None if row is None else int(row["notification_id"])
+        found = {row["application_name"]: int(row["notification_id"]) for row in rows.all()}
+        return found.get(application_name), found.get(GENERATION)
+
+    def mark_generation(self, rows: Rows) -> int:
+        """Give these tables a new generation (a rebuild's), so that no runner trusts states
+        it remembers from the tables they replace."""
+        generation = secrets.randbits(62)
+        rows.execute(
+            f"INSERT INTO {self._table('_tracking')} (application_name, notification_id) "
+            "VALUES (?, ?)",
+            (GENERATION, generation),
+        )
+        return generation
 
     def batch_write(self, raw: RawCursor, application_name: str, batch: Batch) -> bool:
         """In `raw`'s transaction: write a batch filled outside it, unless this view's position
@@ -101,6 +123,8 @@ class BatchedView:
         if not batch.accepts(batch.last):
             return True  # recorded already: nothing to write
         rows, tracking = Rows(raw, self.placeholder), self._table("_tracking")
+        if self.read_position(rows, application_name)[1] != batch.generation:
+            return False  # the tables were swapped for a rebuild's since the batch was filled
         if batch.position is None:
             rows.execute(
                 f"INSERT INTO {tracking} (application_name, notification_id) VALUES (?, ?) "
@@ -128,7 +152,8 @@ class BatchedView:
         `last` as the position, unless it was recorded already."""
         rows = Rows(raw, self.placeholder)
         position = self._claim(rows, application_name, last)
-        with self.batch_open(rows, position, last, keys) as batch:
+        generation = self.read_position(rows, application_name)[1]
+        with self.batch_open(rows, position, last, keys, generation) as batch:
             yield batch
         if batch.accepts(last):
             self._save(batch)

@@ -6,6 +6,7 @@ from eventsourcing.persistence import IntegrityError, OperationalError, Programm
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from psycopg.sql import SQL
 
+from adapters.readside.rows import Rows
 from adapters.readside.views.audience import SqlAudienceView
 from adapters.readside.views.audit import SqlAuditView
 from adapters.readside.views.base import SqlView
@@ -25,6 +26,20 @@ class PostgresView(SqlView, PostgresTrackingRecorder):
 
     def _schema(self) -> str:
         return f"{self.datastore.schema}."
+
+    def _rename_indexes(self, rows: Rows, live: SqlView) -> None:
+        """The renamed tables' indexes (primary keys included) take the live view's names."""
+        schema = self.datastore.schema
+        for table in live.tables():
+            rows.execute(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = ? AND tablename = ?",
+                (schema, table.rpartition(".")[2]),
+            )
+            for row in rows.all():
+                name = str(row["indexname"])
+                if name.startswith(self.prefix):
+                    renamed = live.prefix + name.removeprefix(self.prefix)
+                    rows.execute(f'ALTER INDEX "{schema}"."{name}" RENAME TO "{renamed}"')
 
     def create_table(self) -> None:
         """Create the tables, retrying when another process creates them at the same time."""
