@@ -14,7 +14,7 @@ from adapters.readside.model import ReadSide
 from adapters.readside.runner import BATCH
 from adapters.readside.source import EventLog
 from adapters.security.hasher import Argon2idHasher
-from adapters.security.keys import derive_key, vault_master_key
+from adapters.security.keys import IDEMPOTENCY, derive_key, vault_master_key
 from adapters.security.vault import SqlCardVault
 from adapters.settings import ConfigurationError, Settings
 from application.ports import Clock
@@ -76,7 +76,7 @@ def build(
     service = ProfileService(
         env,
         hasher=hasher,
-        fingerprint_key=derive_key(master, "idempotency"),
+        fingerprint_key=derive_key(master, IDEMPOTENCY),
         clock=clock,
         newsletter_categories=settings.newsletter_categories,
         accepted_card_brands=settings.accepted_card_brands,

@@ -14,6 +14,7 @@ from eventsourcing.application import (
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
+from application.cards import vault_writes
 from application.context import CommandContext
 from application.errors import store_errors
 from application.idempotency import DEFAULT_KEPT, Idempotency, refusal_of
@@ -25,6 +26,7 @@ from application.ports import (
     IdempotencyRecord,
     PasswordHasher,
     Refusal,
+    SealedNumber,
     SystemClock,
 )
 from application.profile_cache import ProfileCache
@@ -131,10 +133,13 @@ class CommandApplication(ProfileEventStore):
         ctx: CommandContext,
         args: Mapping[str, Any],
         act: Callable[[Profile, Meta], T],
+        sealed: SealedNumber | None = None,
     ) -> CommandResult:
+        """Run `act` on the profile and record what it decided (with `sealed`, a card number
+        kept in the vault only if the events use its token)."""
         profile_id = as_uuid(profile_id)  # one spelling of the id for the fingerprint
         with store_errors(profile_id):
-            return self._run(name, profile_id, ctx, args, act)
+            return self._run(name, profile_id, ctx, args, act, sealed)
 
     def _run(
         self,
@@ -143,6 +148,7 @@ class CommandApplication(ProfileEventStore):
         ctx: CommandContext,
         args: Mapping[str, Any],
         act: Callable[[Profile, Meta], T],
+        sealed: SealedNumber | None,
     ) -> CommandResult:
         fingerprint = self.idempotency.fingerprint(ctx, name, profile_id, args)
         if (replayed := self.idempotency.replay(ctx, fingerprint)) is not None:
@@ -151,7 +157,7 @@ class CommandApplication(ProfileEventStore):
             try:
                 profile, current = self._checkout(profile_id)
                 try:
-                    return self._attempt(profile, current, ctx, fingerprint, act)
+                    return self._attempt(profile, current, ctx, fingerprint, act, sealed)
                 except _Unsettled as unsettled:
                     seen = profile.version
                     if unsettled.touched:
@@ -160,7 +166,7 @@ class CommandApplication(ProfileEventStore):
                         profile = self._cache.fast_forward(profile)
                         if profile.version == seen and unsettled.refusal is not None:
                             raise self._settled(ctx, fingerprint, unsettled.refusal) from None
-                    return self._attempt(profile, True, ctx, fingerprint, act)
+                    return self._attempt(profile, True, ctx, fingerprint, act, sealed)
             except BaseException:
                 self._cache.evict(profile_id)  # never keep a profile a failed command touched
                 raise
@@ -172,6 +178,7 @@ class CommandApplication(ProfileEventStore):
         ctx: CommandContext,
         fingerprint: str,
         act: Callable[[Profile, Meta], T],
+        sealed: SealedNumber | None = None,
     ) -> CommandResult:
         """One run of the command; `current`: the profile was just read from the store."""
         if ctx.expected_version is not None and profile.version != ctx.expected_version:
@@ -199,6 +206,7 @@ class CommandApplication(ProfileEventStore):
             fingerprint,
             contact_id=outcome if isinstance(outcome, str) else None,
             current=current,
+            sealed=sealed,
         )
 
     def _commit(
@@ -210,6 +218,7 @@ class CommandApplication(ProfileEventStore):
         *,
         current: bool = True,
         refusal: Refusal | None = None,
+        sealed: SealedNumber | None = None,
     ) -> CommandResult:
         """Record the profile's new events with the key's record: the result, or the refusal
         that the events (PasswordChangeRejected) came with."""
@@ -227,7 +236,7 @@ class CommandApplication(ProfileEventStore):
         if not result.events and record is None:
             return result
         try:
-            self._record_command(profile, record)
+            self._record_command(profile, record, sealed)
         except IntegrityError:
             self._cache.evict(profile.id)  # it holds events that were not recorded
             if fingerprint and (replayed := self.idempotency.replay(ctx, fingerprint)) is not None:
@@ -239,9 +248,11 @@ class CommandApplication(ProfileEventStore):
             self._cache.put(profile)
         return result
 
-    def _record_command(self, profile: Profile, record: IdempotencyRecord | None) -> None:
-        """Record the profile's new events, its idempotency record and, when one is due, its
-        snapshot: one transaction (one round trip on PostgreSQL)."""
+    def _record_command(
+        self, profile: Profile, record: IdempotencyRecord | None, sealed: SealedNumber | None
+    ) -> None:
+        """Record the profile's new events, its idempotency record, the vault's changes and,
+        when one is due, its snapshot: one transaction (one round trip on PostgreSQL)."""
         events = profile.collect_events()
         snapshot: StoredEvent | None = None
         interval = self.snapshotting_intervals.get(Profile)
@@ -250,7 +261,8 @@ class CommandApplication(ProfileEventStore):
         ):
             snapshot = self.mapper.to_stored_event(Snapshot.take(profile))
         stored = [self.mapper.to_stored_event(e) for e in events]
-        self.recorder.insert_events(stored, idempotency=record, snapshot=snapshot)
+        vault = vault_writes(events, sealed) or None
+        self.recorder.insert_events(stored, idempotency=record, snapshot=snapshot, vault=vault)
 
     def _checkout(self, profile_id: UUID) -> tuple[Profile, bool]:
         profile, current = self._cache.checkout(profile_id)

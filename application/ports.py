@@ -31,12 +31,41 @@ class PasswordHasher(ABC):
     def verify(self, password_hash: str, password: str) -> bool: ...
 
 
+@dataclass(frozen=True)
+class SealedNumber:
+    """A card number encrypted for the vault under a new token: nothing of it in clear."""
+
+    token: str
+    nonce: bytes
+    ciphertext: bytes
+    key_id: str  # of the key it is encrypted under
+
+    def __repr__(self) -> str:
+        return f"SealedNumber(token={self.token!r}, key_id={self.key_id!r})"
+
+
+@dataclass(frozen=True)
+class VaultWrites:
+    """What a command changes in the card vault, recorded in the command's own transaction:
+    numbers kept only if the command is, numbers forgotten with the card they belonged to."""
+
+    add: tuple[SealedNumber, ...] = ()
+    remove: tuple[str, ...] = ()  # the tokens whose numbers are deleted
+
+    def __bool__(self) -> bool:
+        return bool(self.add or self.remove)
+
+
 class CardVault(ABC):
     """Keeps full card numbers out of the service: a number in, a token out."""
 
     @abstractmethod
-    def store(self, number: str) -> str:
-        """Keep `number` safe and return the token that stands for it."""
+    def seal(self, number: str) -> SealedNumber:
+        """Encrypt `number` under a new token; it is kept once a command records it."""
+
+    @abstractmethod
+    def reveal(self, token: str) -> str | None:
+        """The full number behind a token (for the payment processor), None if forgotten."""
 
     @abstractmethod
     def fingerprint(self, number: str) -> str:

@@ -133,12 +133,13 @@ class ProfileService(CommandApplication):
         card = parse(CardInput, data)
         number, brand, holder = check_card(card, self.accepted_brands, self.today())
         fingerprint = self.vault.fingerprint(number)
+        sealed = self.vault.seal(number)  # kept only if the card is recorded under its token
 
         def act(profile: Profile, meta: Meta) -> None:
             current = profile.state["card"] or {}
             same = current.get("fingerprint") == fingerprint
             summary = {
-                "token": current["token"] if same else self.vault.store(number),
+                "token": current["token"] if same else sealed.token,
                 "brand": brand,
                 "last4": number[-4:],
                 "exp_month": card.exp_month,
@@ -149,7 +150,7 @@ class ProfileService(CommandApplication):
             profile.register_card(summary, meta)
 
         args = {**card.model_dump(exclude={"number"}), "fingerprint": fingerprint}
-        return self._command("register_card", profile_id, ctx, args, act)
+        return self._command("register_card", profile_id, ctx, args, act, sealed)
 
     def remove_card(self, profile_id: UUID, confirm: bool, ctx: CommandContext) -> CommandResult:
         return self._command(

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from application.ports import CardVault, Clock, PasswordHasher
+from adapters.eventstore.memory import MemoryProfileRecorder
+from application.ports import CardVault, Clock, PasswordHasher, SealedNumber
 from application.service import ProfileService
 from domain import events as ev
 from domain.events import Meta
@@ -36,18 +37,18 @@ class FakeHasher(PasswordHasher):
 
 
 class MemoryCardVault(CardVault):
-    """Keeps numbers in a dict, by token; fingerprints are keyed digests."""
+    """Seals numbers as they are (a test double: no encryption); the memory recorder keeps
+    them with the commands that record them; fingerprints are keyed digests."""
 
-    def __init__(self) -> None:
-        self.numbers: dict[str, str] = {}
+    def __init__(self, recorder: MemoryProfileRecorder) -> None:
+        self.recorder = recorder
 
-    def store(self, number: str) -> str:
-        token = "tok_" + uuid4().hex
-        self.numbers[token] = number
-        return token
+    def seal(self, number: str) -> SealedNumber:
+        return SealedNumber("tok_" + uuid4().hex, b"", number.encode(), "test")
 
     def reveal(self, token: str) -> str | None:
-        return self.numbers.get(token)
+        sealed = self.recorder.vault.get(token)
+        return None if sealed is None else sealed.ciphertext.decode()
 
     def fingerprint(self, number: str) -> str:
         return hmac.new(b"vault", number.encode(), hashlib.sha256).hexdigest()[:32]
@@ -77,7 +78,8 @@ def memory_service(
         clock=clock,
         **options,
     )
-    service.use_vault(MemoryCardVault())
+    assert isinstance(service.recorder, MemoryProfileRecorder)
+    service.use_vault(MemoryCardVault(service.recorder))
     return service
 
 

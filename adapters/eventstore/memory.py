@@ -18,7 +18,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, EnvType, resolve_topic
 
-from application.ports import IdempotencyLedger, IdempotencyRecord
+from application.ports import IdempotencyLedger, IdempotencyRecord, SealedNumber, VaultWrites
 
 MEMORY_STORE = "MEMORY_STORE"
 
@@ -43,6 +43,7 @@ class MemoryProfileRecorder(popo.POPOApplicationRecorder, IdempotencyLedger):
         self.transaction = self._database_lock  # held while a command is recorded
         self.snapshots = MemorySnapshotRecorder(self)
         self._records: dict[str, IdempotencyRecord] = {}
+        self.vault: dict[str, SealedNumber] = {}  # the card vault's numbers, by token
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
@@ -62,6 +63,11 @@ class MemoryProfileRecorder(popo.POPOApplicationRecorder, IdempotencyLedger):
                 self._records[record.key] = record
             if snapshot is not None:
                 self.snapshots.insert_events([snapshot])
+            vault: VaultWrites | None = kwargs.get("vault")
+            if vault:
+                self.vault.update((sealed.token, sealed) for sealed in vault.add)
+                for token in vault.remove:
+                    self.vault.pop(token, None)
         return notification_ids
 
     def _check_sequence(self, stored_events: Sequence[StoredEvent]) -> None:

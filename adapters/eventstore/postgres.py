@@ -11,7 +11,13 @@ from eventsourcing.persistence import InterfaceError, OperationalError, StoredEv
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
-from adapters.eventstore.ledger import IDEMPOTENCY_TABLE, record_from_row, snapshots_table
+from adapters.eventstore.ledger import (
+    IDEMPOTENCY_TABLE,
+    record_from_row,
+    snapshots_table,
+    vault_statements,
+    vault_table_statement,
+)
 from application.ports import IdempotencyLedger, IdempotencyRecord
 
 
@@ -92,6 +98,7 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
                 "result text NOT NULL, created_at timestamptz NOT NULL)"
             ).format(self.idempotency_table)
         )
+        self.sql_create_statements.append(SQL(vault_table_statement("bytea")).format())
         self.sql_create_statements.append(
             SQL("CREATE INDEX IF NOT EXISTS {} ON {} (created_at)").format(
                 Identifier(f"{IDEMPOTENCY_TABLE}_by_age"), self.idempotency_table
@@ -160,6 +167,14 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
                 [self._composite(snapshot)] if snapshot is not None else [],
                 *key,
             )
+        vault = vault_statements(kwargs.get("vault"), "%s")
+        if vault:  # a card's number kept or forgotten: in the same transaction as its events
+            with self.datastore.transaction(commit=True) as curs:
+                curs.execute(statement, params, prepare=True)
+                notification_ids = [row["n"] for row in curs.fetchall()]
+                for vault_statement, vault_params in vault:
+                    curs.execute(SQL(vault_statement).format(), vault_params)
+                return notification_ids
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement, params, prepare=True)
             return [row["n"] for row in curs.fetchall()]

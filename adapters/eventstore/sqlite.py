@@ -15,7 +15,14 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
-from adapters.eventstore.ledger import IDEMPOTENCY_TABLE, id_text, record_from_row, snapshots_table
+from adapters.eventstore.ledger import (
+    IDEMPOTENCY_TABLE,
+    id_text,
+    record_from_row,
+    snapshots_table,
+    vault_statements,
+    vault_table_statement,
+)
 from adapters.eventstore.sql import write_transaction
 from adapters.eventstore.subscription import SQLiteSubscription, events_written
 from application.ports import IdempotencyLedger, IdempotencyRecord
@@ -30,6 +37,7 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
             "result TEXT NOT NULL, created_at TEXT NOT NULL)",
             f"CREATE INDEX IF NOT EXISTS {IDEMPOTENCY_TABLE}_by_age "
             f"ON {IDEMPOTENCY_TABLE} (created_at)",
+            vault_table_statement("BLOB"),
         ]
 
     def _insert_events(
@@ -50,6 +58,8 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
                 (id_text(snapshot.originator_id), snapshot.originator_version,
                  snapshot.topic, snapshot.state),
             )
+        for statement, params in vault_statements(kwargs.get("vault"), "?"):
+            c.execute(statement, params)
         return super()._insert_events(c, stored_events, **kwargs)
 
     def _check_sequence(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:

@@ -1,4 +1,4 @@
-"""The card vault: full card numbers, AES-GCM encrypted, in a table of their own."""
+"""The card vault: full card numbers, AES-GCM encrypted under a key id, in a table of their own."""
 
 from __future__ import annotations
 
@@ -9,41 +9,47 @@ import secrets
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from adapters.eventstore.ledger import VAULT_TABLE
 from adapters.eventstore.sql import SqlRunner
-from adapters.security.keys import derive_key
-from application.ports import CardVault
+from adapters.security.keys import FINGERPRINTS, VAULT, derive_key, key_id, legacy_key
+from application.ports import CardVault, SealedNumber
+
+FINGERPRINT_HEX = 32
 
 
 class SqlCardVault(CardVault):
-    table = "card_vault"
+    """Numbers are written and deleted by the recorder, in the command's transaction (see
+    `VaultWrites`); the vault seals them, reads them back and fingerprints them."""
+
+    table = VAULT_TABLE
 
     def __init__(self, sql: SqlRunner, master_key: bytes) -> None:
         self._sql = sql
-        self._aes = AESGCM(derive_key(master_key, "card-vault"))
-        self._fingerprint_key = derive_key(master_key, "card-fingerprint")
-        sql.execute(
-            f"CREATE TABLE IF NOT EXISTS {self.table} ("
-            f"token TEXT PRIMARY KEY, nonce {sql.blob()} NOT NULL, "
-            f"ciphertext {sql.blob()} NOT NULL)"
-        )
+        self.key_id = key_id(master_key)
+        self._aes = AESGCM(derive_key(master_key, VAULT))
+        self._legacy = AESGCM(legacy_key(master_key, VAULT))  # rows written without a key id
+        self._fingerprint_key = derive_key(master_key, FINGERPRINTS)
+        sql.add_column(self.table, "key_id", "TEXT")  # tables made before key ids
 
-    def store(self, number: str) -> str:
+    def seal(self, number: str) -> SealedNumber:
         token = "tok_" + secrets.token_urlsafe(18)
         nonce = os.urandom(12)
         ciphertext = self._aes.encrypt(nonce, number.encode(), token.encode())
-        self._sql.execute(
-            f"INSERT INTO {self.table} (token, nonce, ciphertext) VALUES (?, ?, ?)",
-            (token, nonce, ciphertext),
-        )
-        return token
+        return SealedNumber(token, nonce, ciphertext, self.key_id)
 
     def reveal(self, token: str) -> str | None:
         """For the payment processor's adapter: the full number behind a token."""
-        row = self._sql.fetchone(f"SELECT * FROM {self.table} WHERE token = ?", (token,))
+        row = self._sql.fetchone(
+            f"SELECT nonce, ciphertext, key_id FROM {self.table} WHERE token = ?", (token,)
+        )
         if row is None:
             return None
-        plain = self._aes.decrypt(bytes(row["nonce"]), bytes(row["ciphertext"]), token.encode())
+        aes = self._legacy if row["key_id"] is None else self._aes
+        if row["key_id"] not in (None, self.key_id):
+            raise ValueError(f"card vault entry under another key ({row['key_id']})")
+        plain = aes.decrypt(bytes(row["nonce"]), bytes(row["ciphertext"]), token.encode())
         return plain.decode()
 
     def fingerprint(self, number: str) -> str:
-        return hmac.new(self._fingerprint_key, number.encode(), hashlib.sha256).hexdigest()[:32]
+        digest = hmac.new(self._fingerprint_key, number.encode(), hashlib.sha256)
+        return digest.hexdigest()[:FINGERPRINT_HEX]
