@@ -63,6 +63,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///var/profiles.db"
     vault_key: SecretStr | None = None
     events_key: SecretStr | None = None
+    signing_key: SecretStr | None = None  # checkpoints' Ed25519 seed (integrity.md)
     log_format: Literal["json", "console"] = Field(
         default_factory=lambda: "console" if sys.stderr.isatty() else "json"
     )
@@ -113,6 +114,11 @@ class Settings(BaseSettings):
     @classmethod
     def _events_key(cls, value: SecretStr | None) -> SecretStr | None:
         return _key(value, "PROFILE_EVENTS_KEY")
+
+    @field_validator("signing_key")
+    @classmethod
+    def _signing_key(cls, value: SecretStr | None) -> SecretStr | None:
+        return _key(value, "PROFILE_SIGNING_KEY")
 
     @field_validator("database_url")
     @classmethod
