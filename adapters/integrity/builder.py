@@ -45,7 +45,9 @@ class TreeBuilder:
         every: float = CHECKPOINT_EVERY,
         batch: int = BATCH,
         on_commit: Callable[[], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        self.clock = clock
         self.store = store
         self.recorder = recorder
         self.signer = signer
@@ -102,7 +104,7 @@ class TreeBuilder:
         """Sign the tree as it is, if it grew since the last checkpoint and one is due (or
         `force`), and only if it agrees with the last checkpoint signed."""
         state = self.state()
-        if state.size == 0 or (not force and time.monotonic() - self._signed_at < self.every):
+        if state.size == 0 or (not force and self.clock() - self._signed_at < self.every):
             return None
         latest = self.store.latest_checkpoint()
         if latest is not None and latest.tree_size >= state.size:
@@ -111,7 +113,7 @@ class TreeBuilder:
             return None
         checkpoint = self.signer.sign(state.size, state.frontier.root())
         self.store.add_checkpoint(checkpoint)
-        self._signed_at = time.monotonic()
+        self._signed_at = self.clock()
         self.diverged = None
         log.info("integrity_checkpoint_signed", tree_size=state.size,
                  root_hash=checkpoint.root_hash)
