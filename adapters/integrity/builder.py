@@ -13,15 +13,12 @@ from adapters.integrity import merkle
 from adapters.integrity.proofs import from_store
 from adapters.integrity.signing import Checkpoint, Signer
 from adapters.integrity.tables import Leaf, Moved, Node, TreeState, TreeStore
-from adapters.logging import get_logger
 
 BATCH = 2000  # events at most per transaction
 # The spec asks for a checkpoint at least every 10 s while events arrive: one is signed when
 # the last is this old, noticed within a poll of the wake-up (at most a second later).
 CHECKPOINT_EVERY = 5.0
 MOVED_ATTEMPTS = 5
-
-log = get_logger("profile_service.integrity")
 
 
 def leaves_of(notifications: Sequence[Notification], first_index: int) -> list[Leaf]:
@@ -115,8 +112,6 @@ class TreeBuilder:
         self.store.add_checkpoint(checkpoint)
         self._signed_at = self.clock()
         self.diverged = None
-        log.info("integrity_checkpoint_signed", tree_size=state.size,
-                 root_hash=checkpoint.root_hash)
         if self.on_commit is not None:
             self.on_commit()
         return checkpoint
@@ -128,6 +123,4 @@ class TreeBuilder:
             return True
         self.diverged = (f"the tree's first {size} events no longer give the root signed at "
                          f"{latest.timestamp}: run `profile-service audit verify`")
-        log.error("integrity_tree_diverged", tree_size=size, signed_root=latest.root_hash,
-                  root=root)
         return False

@@ -47,6 +47,7 @@ class Integrity:
         self._changed = threading.Condition()
         self._commits = 0  # commits so far: a waiter misses none made after it looked
         self._thread = BuilderThread(events, env, self._builder, suffix)
+        self._rebuilt_diverged: str | None = None  # what the last rebuild found, if anything
 
     def _builder(self, store: TreeStore, recorder: ApplicationRecorder) -> TreeBuilder:
         return TreeBuilder(store, recorder, self.signer, every=self.every, on_commit=self._notify)
@@ -70,7 +71,8 @@ class Integrity:
     def errors(self) -> dict[str, str]:
         """Why the builder failed (it tries again) or signs no checkpoint, if so."""
         builder = self._thread.builder
-        found = {"failed": self._thread.error, "diverged": builder and builder.diverged}
+        diverged = (builder.diverged if builder is not None else None) or self._rebuilt_diverged
+        found = {"failed": self._thread.error, "diverged": diverged}
         return {kind: str(reason) for kind, reason in found.items() if reason}
 
     # Status
@@ -98,6 +100,7 @@ class Integrity:
             report = None if progress is None else (lambda done: progress(done, max(head, done)))
             done = builder.catch_up(report)
             builder.sign_if_due(force=True)
+            self._rebuilt_diverged = builder.diverged
         finally:
             if running:
                 self.start()

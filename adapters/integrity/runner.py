@@ -78,6 +78,15 @@ class BuilderThread:
         if app is not None:
             app.close()
 
+    def _sign(self, builder: TreeBuilder) -> None:
+        diverged = builder.diverged
+        checkpoint = builder.sign_if_due()
+        if checkpoint is not None:
+            log.info("integrity_checkpoint_signed", tree_size=checkpoint.tree_size,
+                     root_hash=checkpoint.root_hash)
+        elif builder.diverged and builder.diverged != diverged:
+            log.error("integrity_tree_diverged", reason=builder.diverged)
+
     def _run(self) -> None:
         builder, wakeup = self.builder, self._wakeup
         assert builder is not None and wakeup is not None
@@ -85,7 +94,7 @@ class BuilderThread:
             try:
                 wakeup.clear()
                 added = builder.step()
-                builder.sign_if_due()
+                self._sign(builder)
                 if self.error is not None:
                     log.info("integrity_tree_restarted")
                 self.error = None

@@ -20,6 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from adapters.entrypoints.cli.base import fail, open_container
+from adapters.integrity.model import TREE_NAME
 from adapters.readside.model import VIEW_NAMES
 
 projections_app = typer.Typer(
@@ -27,6 +28,7 @@ projections_app = typer.Typer(
     no_args_is_help=True,
 )
 PROGRESS_EVERY = 200
+NAMES = (*VIEW_NAMES, TREE_NAME)  # the views, and the integrity tree (integrity.md)
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -41,14 +43,17 @@ def run() -> None:
     try:
         with open_container() as container:
             read_side = container.read_side()
+            integrity = container.integrity()
             read_side.start()
-            err.print(f"Projections running: {', '.join(VIEW_NAMES)} (Ctrl-C to stop).")
+            integrity.start()
+            err.print(f"Projections running: {', '.join(NAMES)} (Ctrl-C to stop).")
             try:
                 read_side.run_forever()
             except KeyboardInterrupt:
                 err.print("Stopping the projections.")
             finally:
                 read_side.stop()
+                integrity.stop()
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -57,15 +62,15 @@ def run() -> None:
 def rebuild(
     name: Annotated[
         str | None,
-        typer.Argument(help=f"One of {', '.join(VIEW_NAMES)}; all of them when omitted."),
+        typer.Argument(help=f"One of {', '.join(NAMES)}; all of them when omitted."),
     ] = None,
 ) -> None:
     """Drop a projection (or all) and rebuild it from the events, with a progress bar.
 
     Stop `projections run` and `serve` elsewhere first: a view is rebuilt from scratch.
     """
-    if name is not None and name not in VIEW_NAMES:
-        fail(f"unknown projection {name!r}; projections are {', '.join(VIEW_NAMES)}")
+    if name is not None and name not in NAMES:
+        fail(f"unknown projection {name!r}; projections are {', '.join(NAMES)}")
     err = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TaskProgressColumn(), TimeRemainingColumn())
@@ -78,8 +83,17 @@ def rebuild(
             if done % PROGRESS_EVERY == 0 or done >= total:
                 progress.update(task, completed=done, total=total)
 
-        replayed = container.read_side().rebuild(name, progress=report)
-    typer.echo(f"Rebuilt {name or ', '.join(VIEW_NAMES)}: {replayed} events replayed.")
+        replayed = 0
+        if name != TREE_NAME:
+            replayed += container.read_side().rebuild(name, progress=report)
+        if name in (None, TREE_NAME):  # the tree is hashed again; its checkpoints are kept
+            views, integrity = replayed, container.integrity()
+            replayed += integrity.rebuild(
+                progress=lambda done, total: report(views + done, views + total)
+            )
+            for reason in integrity.errors().values():
+                typer.echo(f"profile-service: warning: {reason}", err=True)
+    typer.echo(f"Rebuilt {name or ', '.join(NAMES)}: {replayed} events replayed.")
 
 
 @projections_app.command("status")
@@ -92,7 +106,7 @@ def status(
     if output not in ("table", "json"):
         fail(f"unknown format {output!r}; use table or json")
     with open_container() as container:
-        rows = container.read_side().status()
+        rows = [*container.read_side().status(), container.integrity().status()]
     if output == "json":
         typer.echo(json.dumps(rows))
         return
