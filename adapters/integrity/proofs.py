@@ -3,9 +3,10 @@ O(log n) node reads (never a scan of the log); tree sizes bounded by the latest 
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from eventsourcing.persistence import ApplicationRecorder
 
@@ -45,12 +46,25 @@ class Inclusion:
     audit_path: list[bytes]
     root_hash: bytes
 
+    def as_json(self) -> dict[str, Any]:
+        """As integrity.md answers it: base64 leaf input, hex hashes."""
+        return {"position": self.position, "leaf_index": self.leaf_index,
+                "tree_size": self.tree_size,
+                "leaf_input": base64.b64encode(self.leaf_input).decode(),
+                "leaf_hash": self.leaf_hash.hex(),
+                "audit_path": [node.hex() for node in self.audit_path],
+                "root_hash": self.root_hash.hex()}
+
 
 @dataclass(frozen=True)
 class Consistency:
     first: int
     second: int
     proof: list[bytes]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"first": self.first, "second": self.second,
+                "proof": [node.hex() for node in self.proof]}
 
 
 def from_store(store: TreeStore, compute: Callable[[merkle.NodeGetter], T]) -> T:

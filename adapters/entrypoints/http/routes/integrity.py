@@ -3,7 +3,6 @@ key, inclusion and consistency proofs (RFC 9162); scope `audit:read`."""
 
 from __future__ import annotations
 
-import base64
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -166,11 +165,7 @@ def public_key(_caller: Auditor, log: Log) -> PublicKeyAnswer:
 def inclusion(_caller: Auditor, log: Log, position: Size,
               tree_size: Size | None = None) -> InclusionAnswer:
     with answering():
-        proof = log.proofs.inclusion(position, tree_size)
-    return InclusionAnswer(
-        position=proof.position, leaf_index=proof.leaf_index, tree_size=proof.tree_size,
-        leaf_input=base64.b64encode(proof.leaf_input).decode(), leaf_hash=proof.leaf_hash.hex(),
-        audit_path=[node.hex() for node in proof.audit_path], root_hash=proof.root_hash.hex())
+        return InclusionAnswer.model_validate(log.proofs.inclusion(position, tree_size).as_json())
 
 
 @router.get("/consistency", summary="Proof that a tree of `first` events is a prefix of `second`",
@@ -179,6 +174,4 @@ def inclusion(_caller: Auditor, log: Log, position: Size,
 def consistency(_caller: Auditor, log: Log, first: Size,
                 second: Size | None = None) -> ConsistencyAnswer:
     with answering():
-        proof = log.proofs.consistency(first, second)
-    return ConsistencyAnswer(first=proof.first, second=proof.second,
-                             proof=[node.hex() for node in proof.proof])
+        return ConsistencyAnswer.model_validate(log.proofs.consistency(first, second).as_json())
