@@ -9,7 +9,7 @@ from typing import Any
 from eventsourcing.postgres import PostgresDatastore
 
 from adapters.eventstore.sql import SqlRunner
-from adapters.integrity.builder import CHECKPOINT_EVERY
+from adapters.integrity.builder import BATCH, CHECKPOINT_EVERY
 from adapters.integrity.model import Integrity
 from adapters.integrity.signing import Signer, signing_seed
 from adapters.readside.model import ReadSide
@@ -54,12 +54,16 @@ class Container:
         )
         return ReadSide(log, suffix=suffix, start_after=start_after)
 
-    def integrity(self, *, suffix: str = "", every: float = CHECKPOINT_EVERY) -> Integrity:
+    def integrity(
+        self, *, suffix: str = "", every: float = CHECKPOINT_EVERY, batch: int = BATCH
+    ) -> Integrity:
         """The tamper-evident log of this store (`suffix`: under other table names)."""
         seed = signing_seed(
             self.settings, lambda label: derive_key(vault_master_key(self.settings), label)
         )
-        return Integrity(self.service, self.env, Signer(seed), suffix=suffix, every=every)
+        return Integrity(
+            self.service, self.env, Signer(seed), suffix=suffix, every=every, batch=batch
+        )
 
     def close(self) -> None:
         self.service.close()

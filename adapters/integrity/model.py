@@ -10,7 +10,7 @@ from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder
 
-from adapters.integrity.builder import CHECKPOINT_EVERY, TreeBuilder
+from adapters.integrity.builder import BATCH, CHECKPOINT_EVERY, TreeBuilder
 from adapters.integrity.proofs import Proofs
 from adapters.integrity.runner import BuilderThread
 from adapters.integrity.signing import Checkpoint, Signer
@@ -26,7 +26,7 @@ class Integrity:
     """The tree of `events`' log; `start()` keeps it up to date and signs its checkpoints.
 
     `suffix` renames its tables (tests keep theirs apart); `every` is the longest a new event
-    waits for a checkpoint, give or take a poll.
+    waits for a checkpoint, give or take a poll; `batch` the most events per transaction.
     """
 
     def __init__(
@@ -37,8 +37,10 @@ class Integrity:
         *,
         suffix: str = "",
         every: float = CHECKPOINT_EVERY,
+        batch: int = BATCH,
     ) -> None:
         self.events = events
+        self.batch = batch
         self.signer = signer
         self.every = every
         self.store = TreeStore(events.factory.datastore, suffix)  # type: ignore[attr-defined]
@@ -50,7 +52,8 @@ class Integrity:
         self._rebuilt_diverged: str | None = None  # what the last rebuild found, if anything
 
     def _builder(self, store: TreeStore, recorder: ApplicationRecorder) -> TreeBuilder:
-        return TreeBuilder(store, recorder, self.signer, every=self.every, on_commit=self._notify)
+        return TreeBuilder(store, recorder, self.signer, every=self.every, batch=self.batch,
+                           on_commit=self._notify)
 
     def builder(self) -> TreeBuilder:
         """A builder working in the caller's thread (to catch up, or sign, right now)."""

@@ -164,3 +164,20 @@ def test_sizes_beyond_the_latest_checkpoint_and_positions_outside_it_are_refused
     with pytest.raises(InvalidTreeSize) as refused:
         call(integrity.proofs)
     assert refused.value.field == field
+
+
+def test_a_rebuild_while_another_builder_runs_leaves_each_event_once(container):
+    record_events(container, 4)
+    running = container.integrity(every=0.0, batch=2)
+    running.start()
+    try:
+        running.wait_for_checkpoint(12)
+        container.integrity(batch=2).rebuild()
+        record_events(container, 1)
+        running.wait_for_position(running.head())
+        leaves = running.store.leaves(0, 100)
+        assert [position for _, position, _ in leaves] == EventTable(container).positions()
+        assert running.store.state().frontier.root() == naive_root(container)
+        assert running.verify().events == 15
+    finally:
+        running.stop()

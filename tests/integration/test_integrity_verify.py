@@ -4,6 +4,7 @@ both stores, and names the first position at fault; an untouched store passes.""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -135,3 +136,21 @@ def test_verification_reads_the_log_a_page_at_a_time(container, signed, monkeypa
     monkeypatch.setattr(recorder, "select_notifications", counted)
     assert signed.verify().events == 18
     assert pages == [(5, 5), (5, 5), (5, 5), (5, 3)] and PAGE > 1000
+
+
+def test_verification_passes_while_events_are_recorded_and_signed_meanwhile(container):
+    integrity = container.integrity(every=0.0, batch=5)
+    record_events(container, 2)
+    integrity.start()
+    writer = threading.Thread(target=record_events, args=(container, 6))
+    try:
+        integrity.wait_for_checkpoint(6)
+        writer.start()
+        reports = [integrity.verify() for _ in range(3)]
+        writer.join()
+        integrity.wait_for_checkpoint(24)
+        reports.append(integrity.verify())
+    finally:
+        integrity.stop()
+    assert [r.events for r in reports] == sorted(r.events for r in reports)
+    assert reports[-1].events == 24 and reports[-1].checkpoints >= 2
