@@ -12,7 +12,7 @@ from eventsourcing.persistence import ApplicationRecorder
 
 from adapters.integrity import merkle
 from adapters.integrity.signing import Checkpoint, Signer
-from adapters.integrity.tables import NodesMissing, TreeStore
+from adapters.integrity.tables import NodesMissing, Reader, TreeStore
 
 T = TypeVar("T")
 __all__ = ["EventMissing", "InvalidTreeSize", "NoCheckpoint", "NodesMissing", "Proofs"]
@@ -67,7 +67,7 @@ class Consistency:
                 "proof": [node.hex() for node in self.proof]}
 
 
-def from_store(store: TreeStore, compute: Callable[[merkle.NodeGetter], T]) -> T:
+def from_store(store: TreeStore | Reader, compute: Callable[[merkle.NodeGetter], T]) -> T:
     """Run a tree computation on the stored nodes it needs, read in one query."""
     found = store.nodes(merkle.needed(compute))
     return compute(lambda level, index: found[(level, index)])
@@ -87,8 +87,9 @@ class Proofs:
             raise NoCheckpoint("No checkpoint has been signed yet.")
         return latest
 
-    def _signed_size(self) -> int:
-        latest = self.store.latest_checkpoint()
+    @staticmethod
+    def _signed_size(reader: Reader) -> int:
+        latest = reader.latest_checkpoint()
         return 0 if latest is None else latest.tree_size
 
     def _size(self, size: int | None, field: str, signed: int) -> int:
@@ -106,17 +107,19 @@ class Proofs:
         return from_store(self.store, lambda node: merkle.root(size, node))
 
     def inclusion(self, position: int, tree_size: int | None = None) -> Inclusion:
-        size = self._size(tree_size, "tree_size", self._signed_size())
-        index = self.store.leaf_index(position) if position >= 1 else None
-        if index is None or index >= size:
-            raise InvalidTreeSize(
-                f"Position {position} is not one of the {size} events of the tree.", "position")
+        with self.store.reading() as reader:  # the tree's reads in one transaction
+            size = self._size(tree_size, "tree_size", self._signed_size(reader))
+            index = reader.leaf_index(position) if position >= 1 else None
+            if index is None or index >= size:
+                raise InvalidTreeSize(
+                    f"Position {position} is not one of the {size} events of the tree.",
+                    "position")
 
-        def compute(node: merkle.NodeGetter) -> tuple[list[bytes], bytes, bytes]:
-            return (merkle.inclusion_path(index, size, node), node(0, index),
-                    merkle.root(size, node))
+            def compute(node: merkle.NodeGetter) -> tuple[list[bytes], bytes, bytes]:
+                return (merkle.inclusion_path(index, size, node), node(0, index),
+                        merkle.root(size, node))
 
-        path, leaf, root = from_store(self.store, compute)
+            path, leaf, root = from_store(reader, compute)
         found = self.recorder.select_notifications(start=position, limit=1)
         if not found or found[0].id != position:
             raise EventMissing(
@@ -128,10 +131,10 @@ class Proofs:
         return Inclusion(position, index, size, data, leaf, path, root)
 
     def consistency(self, first: int, second: int | None = None) -> Consistency:
-        signed = self._signed_size()
-        end = self._size(second, "second", signed)
-        if first < 1 or first > end:
-            raise InvalidTreeSize(f"first must be from 1 to second ({end}), not {first}.",
-                                  "first")
-        proof = from_store(self.store, lambda node: merkle.consistency_proof(first, end, node))
+        with self.store.reading() as reader:
+            end = self._size(second, "second", self._signed_size(reader))
+            if first < 1 or first > end:
+                raise InvalidTreeSize(f"first must be from 1 to second ({end}), not {first}.",
+                                      "first")
+            proof = from_store(reader, lambda node: merkle.consistency_proof(first, end, node))
         return Consistency(first, end, proof)

@@ -19,7 +19,7 @@ from application.base import ProfileEventStore
 # On PostgreSQL the builder has a pool of its own (a LISTEN, a reader, a writer); on SQLite it
 # shares the event store's, whose writer lock queues its commits with the commands'.
 RUNNER_ENV = {"POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2", "CREATE_TABLE": "n"}
-LINGER = 0.02  # seconds to wait after a partial batch: the next one grows a little
+GATHER = 0.2  # seconds to let new events gather before a batch
 RETRY = 1.0
 
 log = get_logger("profile_service.integrity")
@@ -103,7 +103,10 @@ class BuilderThread:
                 log.error("integrity_tree_failed", error=self.error)
                 self._stopped.wait(RETRY)
                 continue
+            if added == builder.batch:
+                continue  # more are waiting: at once
             if added == 0:
                 wakeup.wait()
-            elif added < builder.batch:
-                self._stopped.wait(LINGER)
+            # Proofs wait for checkpoints anyway: let events gather, one transaction for many
+            # (one per command would cost the commands a write each on SQLite's single writer).
+            self._stopped.wait(GATHER)

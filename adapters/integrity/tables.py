@@ -4,7 +4,8 @@ its leaves, its internal nodes by (level, index), and every checkpoint signed.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,21 +86,21 @@ class TreeStore:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     # The tree
-    def _size_and_position(self, cursor: Any) -> tuple[int, int]:  # noqa: ANN401
-        self._run(cursor, f"SELECT tree_size, position FROM {self.state_table} WHERE name = ?",
-                  (TREE,))
-        row = cursor.fetchone()
-        return (int(row["tree_size"]), int(row["position"])) if row else (0, 0)
+    @contextmanager
+    def reading(self) -> Iterator[Reader]:
+        """Several reads in one transaction (one connection, fewer round trips)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            yield Reader(self, cursor)
 
     def size_and_position(self) -> tuple[int, int]:
-        with self.datastore.transaction(commit=False) as cursor:
-            return self._size_and_position(cursor)
+        with self.reading() as reader:
+            return reader.size_and_position()
 
     def state(self) -> TreeState:
-        with self.datastore.transaction(commit=False) as cursor:
-            size, position = self._size_and_position(cursor)
+        with self.reading() as reader:
+            size, position = reader.size_and_position()
             keys = frontier_keys(size)
-            found = self._nodes(cursor, keys)
+            found = reader.found(keys)
         if len(found) != len(keys):
             raise Moved("the tree was reset while its state was read")
         return TreeState(size, position, Frontier(size, [found[key] for key in keys]))
@@ -139,45 +140,19 @@ class TreeStore:
                       "WHERE name = ?", (TREE,))
 
     def nodes(self, keys: Iterable[Key]) -> dict[Key, bytes]:
-        """The hashes of these nodes (level 0: the leaves); NodesMissing if any is not stored."""
-        wanted = sorted(set(keys))
-        with self.datastore.transaction(commit=False) as cursor:
-            found = self._nodes(cursor, wanted)
-        if len(found) != len(wanted):
-            raise NodesMissing(f"{len(wanted) - len(found)} of {len(wanted)} nodes are missing")
-        return found
-
-    def _nodes(self, cursor: Any, keys: Sequence[Key]) -> dict[Key, bytes]:  # noqa: ANN401
-        leaves = [index for level, index in keys if level == 0]
-        inner = [key for key in keys if key[0] > 0]
-        parts, params = [], []
-        if leaves:
-            parts.append(f"SELECT 0 AS level, leaf_index AS idx, hash FROM {self.leaves_table} "
-                         f"WHERE leaf_index IN ({', '.join('?' for _ in leaves)})")
-            params += leaves
-        if inner:
-            values = ", ".join("(?, ?)" for _ in inner)
-            parts.append(f"SELECT level, idx, hash FROM {self.nodes_table} "
-                         f"WHERE (level, idx) IN (VALUES {values})")
-            params += [part for key in inner for part in key]
-        if not parts:
-            return {}
-        self._run(cursor, " UNION ALL ".join(parts), params)
-        return {(int(r["level"]), int(r["idx"])): bytes(r["hash"]) for r in cursor.fetchall()}
+        with self.reading() as reader:
+            return reader.nodes(keys)
 
     def leaf_index(self, position: int) -> int | None:
-        with self.datastore.transaction(commit=False) as cursor:
-            self._run(cursor, f"SELECT leaf_index FROM {self.leaves_table} WHERE position = ?",
-                      (position,))
-            row = cursor.fetchone()
-        return None if row is None else int(row["leaf_index"])
+        with self.reading() as reader:
+            return reader.leaf_index(position)
 
     def leaves(self, start: int, limit: int) -> list[Leaf]:
         """The leaves from index `start` on, at most `limit` of them, in order."""
-        with self.datastore.transaction(commit=False) as cursor:
-            self._run(cursor, f"SELECT leaf_index, position, hash FROM {self.leaves_table} "
-                      "WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?", (start, limit))
-            rows = cursor.fetchall()
+        with self.reading() as reader:
+            reader.run(f"SELECT leaf_index, position, hash FROM {self.leaves_table} "
+                       "WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?", (start, limit))
+            rows = reader.cursor.fetchall()
         return [(int(r["leaf_index"]), int(r["position"]), bytes(r["hash"])) for r in rows]
 
     # Checkpoints
@@ -192,19 +167,77 @@ class TreeStore:
             return cursor.fetchone() is not None
 
     def latest_checkpoint(self) -> Checkpoint | None:
+        with self.reading() as reader:
+            return reader.latest_checkpoint()
+
+    def checkpoints(self, after: int = 0, limit: int = 1000, *, descending: bool = False,
+                    upto: int | None = None) -> list[Checkpoint]:
+        """Checkpoints by tree size: those larger than `after` (and at most `upto`)."""
+        with self.reading() as reader:
+            return reader.checkpoints(after, limit, descending=descending, upto=upto)
+
+
+class Reader:
+    """Reads of the tree's tables through one cursor (one transaction)."""
+
+    def __init__(self, store: TreeStore, cursor: Any) -> None:  # noqa: ANN401
+        self.store = store
+        self.cursor = cursor
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.store._run(self.cursor, sql, params)
+
+    def size_and_position(self) -> tuple[int, int]:
+        self.run(f"SELECT tree_size, position FROM {self.store.state_table} WHERE name = ?",
+                 (TREE,))
+        row = self.cursor.fetchone()
+        return (int(row["tree_size"]), int(row["position"])) if row else (0, 0)
+
+    def nodes(self, keys: Iterable[Key]) -> dict[Key, bytes]:
+        """The hashes of these nodes (level 0: the leaves); NodesMissing if any is not stored."""
+        wanted = sorted(set(keys))
+        found = self.found(wanted)
+        if len(found) != len(wanted):
+            raise NodesMissing(f"{len(wanted) - len(found)} of {len(wanted)} nodes are missing")
+        return found
+
+    def found(self, keys: Sequence[Key]) -> dict[Key, bytes]:
+        """Those of these nodes that are stored."""
+        leaves = [index for level, index in keys if level == 0]
+        inner = [key for key in keys if key[0] > 0]
+        parts, params = [], []
+        if leaves:
+            parts.append(f"SELECT 0 AS level, leaf_index AS idx, hash FROM "
+                         f"{self.store.leaves_table} "
+                         f"WHERE leaf_index IN ({', '.join('?' for _ in leaves)})")
+            params += leaves
+        if inner:  # ORed point lookups: each one an index probe on both stores
+            where = " OR ".join("(level = ? AND idx = ?)" for _ in inner)
+            parts.append(f"SELECT level, idx, hash FROM {self.store.nodes_table} WHERE {where}")
+            params += [part for key in inner for part in key]
+        if not parts:
+            return {}
+        self.run(" UNION ALL ".join(parts), params)
+        return {(int(r["level"]), int(r["idx"])): bytes(r["hash"])
+                for r in self.cursor.fetchall()}
+
+    def leaf_index(self, position: int) -> int | None:
+        self.run(f"SELECT leaf_index FROM {self.store.leaves_table} WHERE position = ?",
+                 (position,))
+        row = self.cursor.fetchone()
+        return None if row is None else int(row["leaf_index"])
+
+    def latest_checkpoint(self) -> Checkpoint | None:
         found = self.checkpoints(descending=True, limit=1)
         return found[0] if found else None
 
     def checkpoints(self, after: int = 0, limit: int = 1000, *, descending: bool = False,
                     upto: int | None = None) -> list[Checkpoint]:
-        """Checkpoints by tree size: those larger than `after` (and at most `upto`)."""
         order = "DESC" if descending else "ASC"
-        bound, params = ("AND tree_size <= ? ", [after, upto]) if upto is not None else ("",
-                                                                                       [after])
-        with self.datastore.transaction(commit=False) as cursor:
-            self._run(cursor, f"SELECT tree_size, root_hash, timestamp, key_id, signature FROM "
-                      f"{self.checkpoints_table} WHERE tree_size > ? {bound}"
-                      f"ORDER BY tree_size {order} LIMIT ?", [*params, limit])
-            rows = cursor.fetchall()
+        bound, params = ("AND tree_size <= ? ", [after, upto]) if upto is not None else (
+            "", [after])
+        self.run(f"SELECT tree_size, root_hash, timestamp, key_id, signature FROM "
+                 f"{self.store.checkpoints_table} WHERE tree_size > ? {bound}"
+                 f"ORDER BY tree_size {order} LIMIT ?", [*params, limit])
         return [Checkpoint(int(r["tree_size"]), r["root_hash"], r["timestamp"], r["key_id"],
-                           r["signature"]) for r in rows]
+                           r["signature"]) for r in self.cursor.fetchall()]
