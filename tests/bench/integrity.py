@@ -100,7 +100,8 @@ def command_figure(store: BenchStore, seconds: float) -> Figure:
         _, next_round = commands.app_commands_per_second(container.service, ids, 0.5)
         integrity = container.integrity(suffix="_bench_follow")
         try:
-            for run in range(6):
+            integrity.builder().catch_up()  # the log so far: only the commands' events follow
+            for run in range(8):
                 follow = run % 2 == 1
                 if follow:
                     integrity.start()
