@@ -58,8 +58,9 @@ class _Check:
     """The state of one verification run, event after event."""
 
     def __init__(self, store: TreeStore, signer: Signer, targets: Iterator[Checkpoint],
-                 head: int) -> None:
+                 head: int, exists: Callable[[int], bool]) -> None:
         self.signer = signer
+        self.exists = exists
         self.head = head
         self.frontier = Frontier()
         self.recorded = _paged(lambda start: store.leaves(start, PAGE), lambda leaf: leaf[0])
@@ -101,7 +102,8 @@ class _Check:
     def end(self) -> Report:
         recorded = next(self.recorded, None)
         missing = self.last + 1 if recorded is None else recorded[1]
-        if recorded is not None and recorded[1] <= self.head:
+        # A leaf past the head read at the start is an event recorded since, if it exists.
+        if recorded is not None and (recorded[1] <= self.head or not self.exists(missing)):
             raise VerificationFailed(missing, "the event recorded there is missing from the "
                                      f"log, which ends at position {self.last}")
         if self.target is not None:
@@ -126,7 +128,11 @@ def verify(
     head = recorder.max_notification_id() or 0  # after the checkpoints: it covers them all
     targets = iter([checkpoint]) if checkpoint is not None else _checkpoints(
         store, latest.tree_size if latest is not None else 0)
-    check = _Check(store, signer, targets, head)
+    def exists(position: int) -> bool:
+        found = recorder.select_notifications(start=position, limit=1)
+        return bool(found) and found[0].id == position
+
+    check = _Check(store, signer, targets, head, exists)
     position = 0
     event, leaf = check.event, leaf_hash
     while position < head:

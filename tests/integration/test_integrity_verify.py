@@ -154,3 +154,13 @@ def test_verification_passes_while_events_are_recorded_and_signed_meanwhile(cont
         integrity.stop()
     assert [r.events for r in reports] == sorted(r.events for r in reports)
     assert reports[-1].events == 24 and reports[-1].checkpoints >= 2
+
+
+def test_events_cut_after_the_tree_recorded_them_but_before_any_checkpoint_are_found(
+    container, signed
+):
+    record_events(container, 1)
+    signed.builder().catch_up()  # in the tree, not signed
+    EventTable(container).cut_after(19)
+    failed = failure(signed)
+    assert failed.position == 20 and "missing from the log" in failed.reason
