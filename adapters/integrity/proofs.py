@@ -110,6 +110,8 @@ class Proofs:
         with self.store.reading() as reader:  # the tree's reads in one transaction
             size = self._size(tree_size, "tree_size", self._signed_size(reader))
             index = reader.leaf_index(position) if position >= 1 else None
+            if index is None and position >= 1 and reader.size_and_position()[0] < size:
+                raise NodesMissing(f"the tree has fewer than the {size} events signed")
             if index is None or index >= size:
                 raise InvalidTreeSize(
                     f"Position {position} is not one of the {size} events of the tree.",

@@ -17,6 +17,7 @@ from adapters.bootstrap import Container
 from adapters.entrypoints.http.app import create_app
 from adapters.integrity import merkle
 from adapters.integrity.model import Integrity
+from adapters.integrity.proofs import NodesMissing
 from adapters.security.tokens import TokenStore
 from tests.e2e.support import serve_in_thread
 from tests.integration.integrity_support import own_store, record_events
@@ -167,3 +168,14 @@ def test_before_any_checkpoint_the_checkpoint_is_a_404_and_proofs_a_422(tmp_path
             early = client.get("/v1/integrity/inclusion", params={"position": 1})
     assert missing.status_code == 404 and missing.json()["code"] == "checkpoint_not_found"
     assert early.status_code == 422 and early.json()["code"] == "invalid_tree_size"
+
+
+def test_a_proof_while_the_tree_is_rebuilt_is_a_503_tree_unavailable(served, recorded,
+                                                                     monkeypatch):
+    def rebuilding(*args, **kwargs):
+        raise NodesMissing("3 of 5 nodes are missing")
+
+    monkeypatch.setattr(served.integrity.proofs, "inclusion", rebuilding)
+    response = get(served, "/v1/integrity/inclusion", position=1)
+    assert response.status_code == 503 and response.headers["Retry-After"] == "1"
+    assert response.json()["code"] == "tree_unavailable"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.integrity import merkle
-from adapters.integrity.proofs import InvalidTreeSize
+from adapters.integrity.proofs import InvalidTreeSize, NodesMissing
 from tests.integration.integrity_support import (
     EventTable,
     built_and_signed,
@@ -181,3 +181,17 @@ def test_a_rebuild_while_another_builder_runs_leaves_each_event_once(container):
         assert running.verify().events == 15
     finally:
         running.stop()
+
+
+def test_proofs_while_the_tree_is_rebuilt_say_it_is_unavailable_not_invalid(
+    container, integrity
+):
+    record_events(container, 2)
+    built_and_signed(integrity)
+    integrity.store.reset()
+    with pytest.raises(NodesMissing):
+        integrity.proofs.inclusion(3)
+    with pytest.raises(NodesMissing):
+        integrity.proofs.consistency(2)
+    integrity.builder().catch_up()
+    assert integrity.proofs.inclusion(3).tree_size == 6
