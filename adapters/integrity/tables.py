@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from eventsourcing.persistence import IntegrityError, OperationalError, ProgrammingError
 from eventsourcing.postgres import PostgresDatastore
 
 from adapters.integrity.merkle import Frontier, Key, frontier_keys
@@ -16,6 +17,7 @@ from adapters.integrity.signing import Checkpoint
 
 PREFIX = "integrity"
 TREE = "tree"  # the state row's name
+CREATE_ATTEMPTS = 5
 _SUFFIX = re.compile(r"^[a-z0-9_]{0,40}$")
 Leaf = tuple[int, int, bytes]  # (leaf index, position, leaf hash)
 Node = tuple[int, int, bytes]  # (level >= 1, index, hash)
@@ -73,11 +75,29 @@ class TreeStore:
             f"INSERT INTO {self.state_table} (name, tree_size, position) VALUES (?, 0, 0) "
             "ON CONFLICT (name) DO NOTHING",
         ]
-        with self.datastore.transaction(commit=True) as cursor:
-            if self.postgres:  # concurrent CREATE TABLE IF NOT EXISTS can fail: take turns
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.lock_name,))
-            for statement in statements:
-                self._run(cursor, statement, (TREE,) if "?" in statement else ())
+        if self._exists():
+            return  # no write: another process may be writing (SQLite's single writer)
+        for attempt in range(CREATE_ATTEMPTS):
+            try:
+                with self.datastore.transaction(commit=True) as cursor:
+                    if self.postgres:  # concurrent CREATE TABLE can fail: take turns
+                        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
+                                       (self.lock_name,))
+                    for statement in statements:
+                        self._run(cursor, statement, (TREE,) if "?" in statement else ())
+                return
+            except (OperationalError, IntegrityError, ProgrammingError):
+                if attempt == CREATE_ATTEMPTS - 1:
+                    raise
+
+    def _exists(self) -> bool:
+        """Whether the state row (made last, with the tables) is there."""
+        try:
+            with self.reading() as reader:
+                reader.run(f"SELECT 1 AS ok FROM {self.state_table} WHERE name = ?", (TREE,))
+                return reader.cursor.fetchone() is not None
+        except (OperationalError, ProgrammingError):
+            return False
 
     def drop(self, *, checkpoints: bool = True) -> None:
         tables = [self.state_table, self.leaves_table, self.nodes_table]
