@@ -10,6 +10,10 @@ from typing import Any
 from eventsourcing.postgres import PostgresDatastore
 
 from adapters.eventstore.sql import SqlRunner
+from adapters.integrity.builder import BATCH as TREE_BATCH
+from adapters.integrity.builder import CHECKPOINT_EVERY
+from adapters.integrity.model import Integrity
+from adapters.integrity.signing import Signer, signing_seed
 from adapters.readside.model import ReadSide
 from adapters.readside.runner import BATCH
 from adapters.readside.source import EventLog
@@ -54,6 +58,17 @@ class Container:
             self.service, self.sql.datastore, self.env, tuple(self.settings.newsletter_categories)
         )
         return ReadSide(log, suffix=suffix, start_after=start_after, batch=batch)
+
+    def integrity(
+        self, *, suffix: str = "", every: float = CHECKPOINT_EVERY, batch: int = TREE_BATCH
+    ) -> Integrity:
+        """The tamper-evident log of this store (`suffix`: under other table names)."""
+        seed = signing_seed(
+            self.settings, lambda label: derive_key(vault_master_key(self.settings), label)
+        )
+        return Integrity(
+            self.service, self.env, Signer(seed), suffix=suffix, every=every, batch=batch
+        )
 
     def close(self) -> None:
         self.service.close()

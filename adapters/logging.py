@@ -30,6 +30,7 @@ SECRET_KEYS = frozenset(
         "secret",
         "vault_key",
         "events_key",
+        "signing_key",
         "api_token",
         "token_hash",
         "fingerprint",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import re
 import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import Annotated, Literal, Self
 from urllib.parse import unquote, urlsplit
@@ -63,6 +65,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///var/profiles.db"
     vault_key: SecretStr | None = None
     events_key: SecretStr | None = None
+    signing_key: SecretStr | None = None  # checkpoints' Ed25519 seed (integrity.md)
     log_format: Literal["json", "console"] = Field(
         default_factory=lambda: "console" if sys.stderr.isatty() else "json"
     )
@@ -114,6 +117,11 @@ class Settings(BaseSettings):
     @classmethod
     def _events_key(cls, value: SecretStr | None) -> SecretStr | None:
         return _key(value, "PROFILE_EVENTS_KEY")
+
+    @field_validator("signing_key")
+    @classmethod
+    def _signing_key(cls, value: SecretStr | None) -> SecretStr | None:
+        return _key(value, "PROFILE_SIGNING_KEY")
 
     @field_validator("database_url")
     @classmethod
@@ -178,3 +186,38 @@ class Settings(BaseSettings):
                 CIPHER_KEY=self.events_key.get_secret_value(),
             )
         return env
+
+
+KEY_BYTES = 32
+
+
+def decode_key(text: str, where: str) -> bytes:
+    try:
+        raw = base64.b64decode(text.strip(), validate=True)
+    except binascii.Error:
+        raise ConfigurationError(f"{where} must hold base64 (of {KEY_BYTES} bytes)") from None
+    if len(raw) != KEY_BYTES:
+        raise ConfigurationError(
+            f"{where} must hold the base64 of {KEY_BYTES} bytes, not of {len(raw)}"
+        )
+    return raw
+
+
+def key_file(path: Path, what: str = "the key file") -> bytes:
+    """The key kept in `path`, made once if there is none: written whole under another name,
+    then linked into place, so that a process starting at the same time reads either none or
+    all of it, and both end with the same key. A file holding anything but 32 bytes is refused."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.{os.urandom(4).hex()}.partial")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w") as file:
+                file.write(base64.b64encode(os.urandom(KEY_BYTES)).decode())
+                file.flush()
+                os.fsync(file.fileno())
+            with suppress(FileExistsError):  # another process made it first: use theirs
+                os.link(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
+    return decode_key(path.read_text(), f"{what} {path}")

@@ -16,7 +16,7 @@ from rich.console import Console
 from adapters.bootstrap import build
 from adapters.security.tokens import TokenStore
 from application.store import SNAPSHOT_INTERVAL
-from tests.bench import commands, http, loading, rebuild, whatif
+from tests.bench import commands, http, integrity, loading, rebuild, whatif
 from tests.bench.report import Figure, load_average, show
 from tests.bench.stores import BenchStore, postgres_reachable, postgres_store, sqlite_store
 
@@ -148,13 +148,20 @@ def rebuild_figures(store: BenchStore) -> Iterator[Figure]:
 def run_store(make: Callable[[], AbstractContextManager[BenchStore]],
               args: argparse.Namespace) -> list[Figure]:
     figures: list[Figure] = []
-    with make() as store:
-        console.log(f"benchmarking {store.name}: application layer ({store.url})")
-        figures += app_layer(store, args.seconds, args.profiles)
-    with make() as store:
-        console.log(f"benchmarking {store.name}: HTTP and rebuild ({store.url})")
-        figures += http_figures(store, args.seconds, args.http_profiles)
-        figures += rebuild_figures(store)
+    parts = args.parts.split(",")
+    if "app" in parts:
+        with make() as store:
+            console.log(f"benchmarking {store.name}: application layer ({store.url})")
+            figures += app_layer(store, args.seconds, args.profiles)
+    if "http" in parts:
+        with make() as store:
+            console.log(f"benchmarking {store.name}: HTTP and rebuild ({store.url})")
+            figures += http_figures(store, args.seconds, args.http_profiles)
+            figures += rebuild_figures(store)
+    if "integrity" in parts:
+        with make() as store:
+            console.log(f"benchmarking {store.name}: the tamper-evident log ({store.url})")
+            figures += integrity.integrity_figures(store, args.seconds)
     return figures
 
 
@@ -164,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="per measured run")
     parser.add_argument("--profiles", type=int, default=200)
     parser.add_argument("--http-profiles", type=int, default=600)
+    parser.add_argument("--parts", default="app,http,integrity",
+                        help="comma-separated: app, http (with rebuild), integrity")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     console.log(f"load average at the start: {load_average()} "

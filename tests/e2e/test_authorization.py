@@ -24,7 +24,7 @@ class Endpoint:
     ok: int = 200
     body: Body = None
     params: dict[str, str] = field(default_factory=dict)
-    needs: str | None = None  # what must exist first: "contact", "card" or "social"
+    needs: str | None = None  # what must exist first: "contact", "card", "social", "checkpoint"
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}"
@@ -107,11 +107,31 @@ ENDPOINTS = (
     ),
     Endpoint("POST", "/v1/password/generate", "profiles:read"),
     Endpoint("POST", "/v1/cards/brand", "profiles:read", body={"number": "4111"}),
+    Endpoint("GET", "/v1/integrity/checkpoint", "audit:read", needs="checkpoint"),
+    Endpoint("GET", "/v1/integrity/public-key", "audit:read"),
+    Endpoint("GET", "/v1/integrity/inclusion", "audit:read", needs="checkpoint"),
+    Endpoint("GET", "/v1/integrity/consistency", "audit:read", params={"first": "1"},
+             needs="checkpoint"),
 )
 
 
-def _prepare(api: Api, endpoint: Endpoint) -> str:
+def _signed(api: Api) -> dict[str, str]:
+    """The store's tree caught up and signed; a position in it."""
+    api.register()
+    integrity = api.container.integrity()
+    builder = integrity.builder()
+    builder.catch_up()
+    builder.sign_if_due(force=True)
+    return {"position": str(integrity.store.leaves(0, 1)[0][1])}
+
+
+def _prepare(api: Api, endpoint: Endpoint) -> tuple[str, dict[str, str]]:
     values = {"network": "linkedin", "kind": "invoice", "category": "news", "contact_id": "x"}
+    params = dict(endpoint.params)
+    if endpoint.needs == "checkpoint":
+        position = _signed(api)
+        if endpoint.path.endswith("/inclusion"):
+            params.update(position)
     if "{profile_id}" in endpoint.path:
         profile_id: UUID = api.register()
         values["profile_id"] = str(profile_id)
@@ -128,16 +148,17 @@ def _prepare(api: Api, endpoint: Endpoint) -> str:
                 f"{base}/social/linkedin", json={"url": "https://linkedin.com/in/m"}
             )
             assert linked.status_code == 200
-    return endpoint.path.format(**values)
+    return endpoint.path.format(**values), params
 
 
 def _send(api: Api, endpoint: Endpoint, headers: dict[str, str]) -> Any:
     body = endpoint.body() if callable(endpoint.body) else endpoint.body
+    path, params = _prepare(api, endpoint)
     return api.client.request(
         endpoint.method,
-        _prepare(api, endpoint),
+        path,
         json=body,
-        params=endpoint.params,
+        params=params,
         headers=headers,
     )
 

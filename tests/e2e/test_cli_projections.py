@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from adapters.bootstrap import build
+from adapters.integrity.model import TREE_NAME
 from adapters.readside.model import VIEW_NAMES
 from adapters.settings import Settings
 from tests.e2e.cli_support import Cli, cli_env
@@ -44,14 +45,15 @@ def test_status_shows_zero_lag_after_a_rebuild(demo_store):
     assert head > 2
     assert {row["lag"] for row in before.values()} == {head}
     result = cli.ok("projections", "rebuild")
+    names = (*VIEW_NAMES, TREE_NAME)
     assert result.stdout.strip() == (
-        f"Rebuilt {', '.join(VIEW_NAMES)}: {head * len(VIEW_NAMES)} events replayed."
+        f"Rebuilt {', '.join(names)}: {head * len(names)} events replayed."
     )
     after = status(cli)
-    assert set(after) == set(VIEW_NAMES)
+    assert set(after) == set(names)
     assert all(row["lag"] == 0 and row["position"] == head for row in after.values())
     table = cli.ok("projections", "status").stdout
-    assert all(name in table for name in VIEW_NAMES)
+    assert all(name in table for name in names)
 
 
 def test_rebuilding_one_projection_replays_every_event_into_it(tmp_path):

@@ -64,6 +64,16 @@ class Stream:
         self.unanswered.clear()
 
 
+def tree_caught_up(database: Path) -> None:
+    """Wait until the integrity tree of `serve` has every event (it lets events gather)."""
+    container = build(Settings(database_url=f"sqlite:///{database}"))
+    try:
+        integrity = container.integrity()
+        integrity.wait_for_position(integrity.head(), timeout=30)
+    finally:
+        container.close()
+
+
 @pytest.mark.slow
 def test_every_acknowledged_command_is_in_store_view_and_audit_once_after_sigkills(
     tmp_path: Path,
@@ -90,6 +100,7 @@ def test_every_acknowledged_command_is_in_store_view_and_audit_once_after_sigkil
         final = 1 + len(stream.acked)
         view = client.get(f"/v1/profiles/{profile_id}", params={"min_version": final}).json()
         plain_view = client.get(f"/v1/profiles/{profile_id}").json()
+        tree_caught_up(database)
         ready = client.get("/readyz").json()
         audit = client.get(f"/v1/profiles/{profile_id}/audit", params={"limit": 1000}).json()
     finally:
@@ -111,8 +122,10 @@ def test_every_acknowledged_command_is_in_store_view_and_audit_once_after_sigkil
     container = build(Settings(database_url=f"sqlite:///{database}"))
     try:
         events = History(container.service).events(UUID(profile_id))
+        verified = container.integrity().verify()  # the log agrees with its tree and checkpoints
     finally:
         container.close()
+    assert verified.events == final and verified.checkpoints >= 1
     keys = Counter(e["idempotency_key"] for e in events)
     assert len(events) == final
     assert all(keys[key] == 1 for key in stream.acked)

@@ -20,6 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from adapters.entrypoints.cli.base import fail, open_container
+from adapters.integrity.model import TREE_NAME
 from adapters.readside.model import VIEW_NAMES
 from adapters.readside.rebuild import RebuildRunning
 
@@ -28,6 +29,7 @@ projections_app = typer.Typer(
     no_args_is_help=True,
 )
 PROGRESS_EVERY = 200
+NAMES = (*VIEW_NAMES, TREE_NAME)  # the views, and the integrity tree (integrity.md)
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -42,14 +44,17 @@ def run() -> None:
     try:
         with open_container() as container:
             read_side = container.read_side()
+            integrity = container.integrity()
             read_side.start()
-            err.print(f"Projections running: {', '.join(VIEW_NAMES)} (Ctrl-C to stop).")
+            integrity.start()
+            err.print(f"Projections running: {', '.join(NAMES)} (Ctrl-C to stop).")
             try:
                 read_side.run_forever()
             except KeyboardInterrupt:
                 err.print("Stopping the projections.")
             finally:
                 read_side.stop()
+                integrity.stop()
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -58,14 +63,14 @@ def run() -> None:
 def rebuild(
     name: Annotated[
         str | None,
-        typer.Argument(help=f"One of {', '.join(VIEW_NAMES)}; all of them when omitted."),
+        typer.Argument(help=f"One of {', '.join(NAMES)}; all of them when omitted."),
     ] = None,
 ) -> None:
     """Rebuild a projection (or all) from the events beside the live one, with a progress bar,
     then swap it in: safe while `serve` and `projections run` go on (readers never see a
-    partial view)."""
-    if name is not None and name not in VIEW_NAMES:
-        fail(f"unknown projection {name!r}; projections are {', '.join(VIEW_NAMES)}")
+    partial view; the Merkle tree keeps its checkpoints)."""
+    if name is not None and name not in NAMES:
+        fail(f"unknown projection {name!r}; projections are {', '.join(NAMES)}")
     err = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TaskProgressColumn(), TimeRemainingColumn())
@@ -78,11 +83,20 @@ def rebuild(
             if done % PROGRESS_EVERY == 0 or done >= total:
                 progress.update(task, completed=done, total=total)
 
-        try:
-            replayed = container.read_side().rebuild(name, progress=report)
-        except RebuildRunning as error:
-            fail(str(error))
-    typer.echo(f"Rebuilt {name or ', '.join(VIEW_NAMES)}: {replayed} events replayed.")
+        replayed = 0
+        if name != TREE_NAME:
+            try:
+                replayed += container.read_side().rebuild(name, progress=report)
+            except RebuildRunning as error:
+                fail(str(error))
+        if name in (None, TREE_NAME):  # the tree is hashed again; its checkpoints are kept
+            views, integrity = replayed, container.integrity()
+            replayed += integrity.rebuild(
+                progress=lambda done, total: report(views + done, views + total)
+            )
+            for reason in integrity.errors().values():
+                typer.echo(f"profile-service: warning: {reason}", err=True)
+    typer.echo(f"Rebuilt {name or ', '.join(NAMES)}: {replayed} events replayed.")
 
 
 @projections_app.command("status")
@@ -95,14 +109,14 @@ def status(
     if output not in ("table", "json"):
         fail(f"unknown format {output!r}; use table or json")
     with open_container() as container:
-        rows = container.read_side().status()
+        rows = [*container.read_side().status(), container.integrity().status()]
     if output == "json":
         typer.echo(json.dumps(rows))
         return
     table = Table("projection", "position", "head", "lag", "rebuilding")
     for row in rows:
         lag = str(row["lag"]) if row["lag"] == 0 else f"[yellow]{row['lag']}[/]"
-        rebuilding = "" if row["rebuilding"] is None else f"at {row['rebuilding']}"
+        rebuilding = "" if row.get("rebuilding") is None else f"at {row['rebuilding']}"
         table.add_row(row["name"], str(row["position"]), str(row["head"]), lag, rebuilding)
     Console().print(table)
 

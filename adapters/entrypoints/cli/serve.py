@@ -68,15 +68,19 @@ def serve(
         )
         if processes == 1:
             read_side = container.read_side()
+            integrity = container.integrity()  # the tamper-evident log's tree (integrity.md)
             if in_process:
                 read_side.start()
+                integrity.start()
             try:
                 served = create_app(container, read_side, tokens=tokens)
+                served.state.integrity = integrity
                 settle_memory()
                 uvicorn.run(served, **options)
             finally:
                 if in_process:
                     read_side.stop()
+                    integrity.stop()
             return
     # Each process builds its own container and app (adapters.entrypoints.http.app:worker_app).
     uvicorn.run(

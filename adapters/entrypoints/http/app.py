@@ -22,6 +22,7 @@ from adapters.entrypoints.http.routes import (
     contact_information,
     credit_card,
     health,
+    integrity,
     newsletters,
     password,
     profiles,
@@ -37,7 +38,7 @@ Customer profiles of the web-hosting portal, event-sourced.
 
 Every `/v1` request carries `Authorization: Bearer <token>`; the scopes are
 `profiles:read` (queries and the stateless helpers), `profiles:write` (commands),
-`payment:write` (the card), `audit:read` (audit trails). Refusals are
+`payment:write` (the card), `audit:read` (audit trails, integrity proofs). Refusals are
 `application/problem+json` with a stable `code`.
 """
 
@@ -87,7 +88,7 @@ def create_app(
         social_media,
         newsletters,
     )
-    routers = [module.router for module in (*sections, profiles, audit, health)]
+    routers = [module.router for module in (*sections, profiles, audit, integrity, health)]
     for router in routers:
         app.include_router(router)
     openapi.install(app)

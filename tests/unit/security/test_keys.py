@@ -13,14 +13,12 @@ from adapters.security.keys import (
     DATA_KEYS,
     FINGERPRINTS,
     IDEMPOTENCY,
-    SIGNING,
     VAULT,
     derive_key,
-    key_file,
     key_id,
     legacy_key,
 )
-from adapters.settings import ConfigurationError
+from adapters.settings import ConfigurationError, key_file
 
 MASTER = bytes(range(32))
 
@@ -28,9 +26,9 @@ MASTER = bytes(range(32))
 def test_each_purpose_has_a_key_of_its_own_from_the_master_key():
     keys = [
         derive_key(MASTER, label)
-        for label in (VAULT, FINGERPRINTS, IDEMPOTENCY, DATA_KEYS, SIGNING)
+        for label in (VAULT, FINGERPRINTS, IDEMPOTENCY, DATA_KEYS)
     ]
-    assert len(set(keys)) == 5 and all(len(key) == 32 for key in keys)
+    assert len(set(keys)) == 4 and all(len(key) == 32 for key in keys)
     assert derive_key(MASTER, VAULT) == derive_key(MASTER, VAULT)
     assert derive_key(bytes(32), VAULT) != derive_key(MASTER, VAULT)
     assert legacy_key(MASTER, VAULT) != derive_key(MASTER, VAULT)  # HKDF, not the old HMAC

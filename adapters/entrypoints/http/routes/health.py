@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from adapters.entrypoints.http.deps import Reads
 from adapters.entrypoints.http.problems import responses
+from adapters.entrypoints.http.routes.integrity import integrity_status
 from adapters.entrypoints.http.schemas import Health, ProjectionStatus, Readiness
 from adapters.eventstore.probe import probe
 from adapters.logging import get_logger
@@ -37,6 +38,10 @@ def readyz(request: Request, reads: Reads, response: Response) -> Readiness:
     except Exception:
         logger.warning("projection_status_unavailable", exc_info=True)
         projections = []
+    try:  # the integrity tree's lag, beside the views'
+        projections += [ProjectionStatus.model_validate(s) for s in integrity_status(request)]
+    except Exception:
+        logger.warning("integrity_status_unavailable", exc_info=True)
     ready = store == "ok"
     response.status_code = 200 if ready else 503
     return Readiness(
