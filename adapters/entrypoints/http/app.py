@@ -13,6 +13,7 @@ from starlette.routing import Route
 from adapters.bootstrap import Container, build
 from adapters.entrypoints.http import openapi, problems
 from adapters.entrypoints.http.deps import ReadModel
+from adapters.entrypoints.http.helpers import HelperLimits
 from adapters.entrypoints.http.middleware import RequestMiddleware
 from adapters.entrypoints.http.routes import (
     account_contacts,
@@ -75,6 +76,7 @@ def create_app(
     app.state.read_side = read_side
     app.state.history = History(container.service)
     app.state.tokens = tokens
+    app.state.helper_limits = HelperLimits(container.settings.helpers_rate_limit)
     problems.install(app)
     sections = (
         registration,
