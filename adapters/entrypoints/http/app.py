@@ -71,6 +71,8 @@ def create_app(
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        # /v1/profiles/ is not /v1/profiles: 404, never a redirect built from the Host header
+        redirect_slashes=False,
     )
     app.state.container = container
     app.state.read_side = read_side

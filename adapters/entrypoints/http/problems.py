@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from adapters.entrypoints.http.bodies import not_json, unparsable_body
 from adapters.entrypoints.http.context import current_request
 from adapters.entrypoints.http.schemas import FieldProblem, Problem
 from adapters.logging import get_logger
@@ -157,13 +158,24 @@ def install(app: FastAPI) -> None:
             error.status, error.code, error.message, error.errors, headers=error.headers
         )
 
-    async def on_validation_error(_request: Request, error: Exception) -> JSONResponse:
+    async def on_validation_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
+        if not_json(request.headers.get("content-type"), error.errors()):
+            return problem_response(
+                415,
+                "unsupported_media_type",
+                "The request body must be JSON, sent as Content-Type: application/json.",
+            )
         return validation_problem(error)
 
     async def on_http_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, StarletteHTTPException)
         status = error.status_code
+        if status == 400:  # FastAPI's "error parsing the body": bad UTF-8, nested too deep
+            message = unparsable_body(error.__cause__)
+            return problem_response(
+                400, "validation_error", message, [FieldError("body", "validation_error", message)]
+            )
         code = _HTTP_CODES.get(status, "http_error")
         detail = error.detail if isinstance(error.detail, str) else HTTPStatus(status).phrase
         headers = dict(error.headers or {})
