@@ -22,6 +22,7 @@ from adapters.entrypoints.http.routes import (
     audit,
     contact_information,
     credit_card,
+    docs,
     health,
     newsletters,
     password,
@@ -69,7 +70,7 @@ def create_app(
         version="1",
         description=DESCRIPTION,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # routes/docs.py serves /docs with its own files
         redoc_url=None,
         # /v1/profiles/ is not /v1/profiles: 404, never a redirect built from the Host header
         redirect_slashes=False,
@@ -91,7 +92,7 @@ def create_app(
         social_media,
         newsletters,
     )
-    routers = [module.router for module in (*sections, profiles, audit, health)]
+    routers = [module.router for module in (*sections, profiles, audit, health, docs)]
     for router in routers:
         app.include_router(router)
     openapi.install(app)
