@@ -34,6 +34,7 @@ from adapters.security.tokens import TokenStore
 from application.history import History
 
 MAX_BODY_BYTES = 64 * 1024
+BODY_TIMEOUT_SECONDS = 10.0  # the whole body, from its first read: else 408
 DESCRIPTION = """\
 Customer profiles of the web-hosting portal, event-sourced.
 
@@ -50,6 +51,7 @@ def create_app(
     *,
     tokens: TokenStore,
     max_body_bytes: int = MAX_BODY_BYTES,
+    body_timeout: float = BODY_TIMEOUT_SECONDS,
     on_shutdown: Callable[[], None] | None = None,
 ) -> FastAPI:
     """The HTTP API over a built container and a read side (started or not by the caller)."""
@@ -101,7 +103,11 @@ def create_app(
         *(route for route in app.routes if isinstance(route, Route)),
     ]
     app.add_middleware(
-        RequestMiddleware, tokens=tokens, max_body_bytes=max_body_bytes, routes=app.state.routes
+        RequestMiddleware,
+        tokens=tokens,
+        max_body_bytes=max_body_bytes,
+        body_timeout=body_timeout,
+        routes=app.state.routes,
     )
     return app
 
