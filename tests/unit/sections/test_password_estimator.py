@@ -24,19 +24,21 @@ from domain.sections.password import (
     user_inputs,
 )
 
-WORDS = tuple(
+_WORDS = (
     "the of and river house blue green quiet lantern otter velvet juggle garden window "
     "morning coffee silver mountain ocean winter summer castle dragon tiger purple orange "
     "thunder forest rabbit pencil rocket planet school monkey butter cheese guitar piano "
     "yellow market bridge candle mirror shadow sunset island horse battery staple correct "
     "maison soleil fromage bonjour chateau riviere montagne etoile papillon jardin"
-).split()
-COMMON = tuple(
+)
+WORDS = _WORDS.split(" ")
+_COMMON = (
     "123456 password 12345678 qwerty 123456789 12345 111111 dragon 123123 baseball abc123 "
     "football monkey letmein shadow master mustang michael superman batman trustno1 hunter "
     "iloveyou sunshine princess azerty welcome passw0rd starwars whatever freedom computer "
     "soleil motdepasse bonjour chocolat doudou marseille loulou"
-).split()
+)
+COMMON = _COMMON.split(" ")
 KEYBOARD = ("qwerty", "asdfgh", "zxcvbn", "1qaz2wsx", "qazwsx", "poiuytrewq", "!QAZ2wsx", "azerty")
 UNICODE = "éàçöüßøñ鳥静夜明ꙮζωήχαρά"
 PROFILES = (

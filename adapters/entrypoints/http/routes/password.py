@@ -60,7 +60,7 @@ async def password_strength(
     "/password/generate",
     summary="Generate a random strong password",
     description=LIMITED,
-    responses=responses(*BODY, 429),
+    responses=responses(429),
 )
 async def generate_password(
     _caller: Helper, service: Service, request: Request
