@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Literal, Self
 from urllib.parse import unquote, urlsplit
 
+from limits import parse_many
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -75,6 +76,8 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(default=65536, ge=8, le=4 * 1024 * 1024)
     postgres_pool_size: int = Field(default=10, ge=1, le=200)
     idempotency_hours: float = Field(default=24, gt=0, le=24 * 366)
+    # Per token and per helper (password strength, password generation, card brand).
+    helpers_rate_limit: str = "20/second"
 
     def __init__(self, **values: object) -> None:
         try:
@@ -107,6 +110,19 @@ class Settings(BaseSettings):
             if brand not in BRANDS:
                 raise ValueError(f"unknown card brand {brand!r}; known: {', '.join(BRANDS)}")
         return brands
+
+    @field_validator("helpers_rate_limit")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        try:
+            limits = parse_many(value)
+        except ValueError:
+            limits = []
+        if not limits or any(limit.amount < 1 for limit in limits):
+            raise ValueError(
+                "expected limits such as '20/second' or '20 per second; 600 per minute'"
+            )
+        return value
 
     @field_validator("vault_key")
     @classmethod

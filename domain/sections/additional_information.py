@@ -88,7 +88,9 @@ def normalise_website(value: str, field: str = "website") -> str:
     text = value.strip()
     if not text.lower().startswith(("http://", "https://")):
         raise RuleViolation(
-            "invalid_url", "The website must be an absolute URL starting with https://.", field
+            "invalid_url",
+            "The website must be an absolute URL starting with http:// or https://.",
+            field,
         )
     try:
         url = _HTTP_URL.validate_python(text)

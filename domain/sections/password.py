@@ -1,15 +1,16 @@
-"""Password rules: length bounds, zxcvbn strength with profile context, generation."""
+"""Password rules: length bounds, zxcvbn strength (with profile context, at a bounded cost),
+generation."""
 
 from __future__ import annotations
 
+import math
 import secrets
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
-from zxcvbn import zxcvbn
+from zxcvbn_rs_py import Entropy, zxcvbn
 
 from domain.errors import RuleViolation
 
@@ -23,9 +24,16 @@ REJECTION_WINDOW = timedelta(minutes=15)  # a single letter adds nothing to the 
 # No look-alikes (0/O, 1/l/I) so a generated password can be read back and typed.
 _GENERATOR_ALPHABET = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789-_.!@#%^*+="
 
-# zxcvbn stores the user inputs in a module-level dictionary during each call, so two
-# concurrent calls could see each other's inputs: serialise them.
-_ZXCVBN_LOCK = threading.Lock()
+# The estimator is zxcvbn-rs (the Rust port of zxcvbn, through zxcvbn-rs-py): no shared state
+# between calls, so no lock. Its cost grows with the square of the length times the number of
+# l33t readings it tries (up to 276 when a password holds every l33t symbol): 0.2 to 0.5 s
+# for 128 such characters, holding the GIL. So no call is given more than ESTIMATE_BUDGET of
+# that work, nor more than PIECE_MAX code points (zxcvbn-rs silently looks at only the first
+# 100): a password that would cost more is estimated in consecutive pieces.
+ESTIMATE_BUDGET = 2 * MAX_LENGTH**2
+PIECE_MAX = 100
+# zxcvbn's l33t table (the same in zxcvbn-rs and zxcvbn-python): the symbols read as each letter.
+_L33T_SYMBOLS = ("4@", "8", "({[<", "3", "69", "1!|", "1|7", "0", "$5", "+7", "%", "2")
 
 
 class PasswordHashing(Protocol):
@@ -59,7 +67,7 @@ def _pieces(text: str, separators: str) -> list[str]:
     return [*pieces, "".join(pieces)]
 
 
-def _context_words(user_inputs: Sequence[str]) -> list[str]:
+def context_words(user_inputs: Sequence[str]) -> list[str]:
     """The profile's words for zxcvbn: each input and its parts (e-mail local part, domain)."""
     words: list[str] = []
     names: list[str] = []
@@ -76,25 +84,55 @@ def _context_words(user_inputs: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(word for word in words if len(word) >= MIN_CONTEXT_WORD))
 
 
+def estimate_cost(text: str) -> int:
+    """An upper bound of the estimator's work on `text`: its length squared times the l33t
+    readings it may try (per letter, how many of its symbols the text holds, multiplied)."""
+    present = set(text)
+    readings = math.prod(max(1, sum(s in present for s in symbols)) for symbols in _L33T_SYMBOLS)
+    return len(text) ** 2 * readings
+
+
+def estimate_pieces(password: str) -> list[str]:
+    """The password itself when it is cheap to estimate, else the fewest near-equal consecutive
+    pieces that each are: together they are exactly the password (nothing is left out)."""
+    count = 1
+    while True:
+        size = -(-len(password) // count)
+        pieces = [password[start : start + size] for start in range(0, len(password), size)]
+        if all(len(p) <= PIECE_MAX and estimate_cost(p) <= ESTIMATE_BUDGET for p in pieces):
+            return pieces
+        count += 1  # one code point alone costs at most 3: this ends
+
+
+def _messages(entropy: Entropy) -> list[str]:
+    feedback = entropy.feedback
+    if feedback is None:
+        return []
+    messages = [str(feedback.warning)] if feedback.warning is not None else []
+    return [*messages, *(str(suggestion) for suggestion in feedback.suggestions)]
+
+
 def _estimate(password: str, user_inputs: Sequence[str]) -> tuple[int, list[str]]:
-    """zxcvbn's score and feedback over the whole password (the caller bounds its length)."""
-    with _ZXCVBN_LOCK:
-        result: dict[str, Any] = zxcvbn(
-            password, user_inputs=_context_words(user_inputs), max_length=MAX_LENGTH
-        )
-    feedback: dict[str, Any] = result["feedback"]
-    messages = [str(feedback["warning"])] if feedback.get("warning") else []
-    messages.extend(str(suggestion) for suggestion in feedback.get("suggestions", ()))
-    return int(result["score"]), messages
+    """zxcvbn's score and feedback: of the whole password, or of its strongest piece.
+
+    A password estimated in pieces (long and rich in l33t symbols) scores as its strongest
+    piece: a pattern spanning two pieces goes unseen, and a password made of weak parts
+    stays weak however many there are, which errs on the side of refusing.
+    """
+    context = context_words(user_inputs)
+    strongest = max(
+        (zxcvbn(piece, context) for piece in estimate_pieces(password)),
+        key=lambda entropy: entropy.guesses,
+    )
+    return int(strongest.score), _messages(strongest)
 
 
 def estimate_strength(password: str, user_inputs: Sequence[str] = ()) -> Strength:
     """Score 0 to 4 by zxcvbn (with the profile's words), strong only within the length bounds.
 
-    Length counts code points and nothing is truncated. zxcvbn refuses input over its
-    max_length (72 by default, raised here to MAX_LENGTH) and its cost grows quickly
-    with length, so a longer password is not estimated: it scores 0 and is not strong.
-    zxcvbn also fails on an empty string, which scores 0 here too.
+    Length counts code points and nothing is truncated: every code point up to MAX_LENGTH
+    is estimated (in pieces when the whole would be costly, see _estimate). A longer
+    password is not estimated: it scores 0 and is not strong; so does an empty one.
     """
     length = len(password)
     if 0 < length <= MAX_LENGTH:

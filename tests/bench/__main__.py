@@ -16,7 +16,7 @@ from rich.console import Console
 from adapters.bootstrap import build
 from adapters.security.tokens import TokenStore
 from application.store import SNAPSHOT_INTERVAL
-from tests.bench import commands, http, integrity, loading, rebuild, whatif
+from tests.bench import commands, http, integrity, loading, rebuild, strength, whatif
 from tests.bench.report import Figure, load_average, show
 from tests.bench.stores import BenchStore, postgres_reachable, postgres_store, sqlite_store
 
@@ -188,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             figures += run_store(postgres_store, args)
         else:
             parser.error(f"unknown store {name!r}")
+    figures += strength.figures()
     show(figures, Console(width=160))
     console.log(f"benchmark took {time.perf_counter() - started:.0f} s")
     return 0

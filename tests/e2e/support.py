@@ -72,12 +72,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_in_thread(app: Any) -> Iterator[str]:
-    """uvicorn on 127.0.0.1 and a free port, in a thread; yields the base URL."""
+def serve_in_thread(app: Any, lifespan: str = "off") -> Iterator[str]:
+    """uvicorn on 127.0.0.1 and a free port, in a thread; yields the base URL. With
+    lifespan "on" the app's own start runs too (its worker threads as many as `serve`'s)."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False, lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_config=None, access_log=False, lifespan=lifespan)
+    )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
@@ -94,14 +97,19 @@ def serve_in_thread(app: Any) -> Iterator[str]:
 
 @contextmanager
 def serve_app(
-    container: Container, read_side: ReadSide, token: str | None = None
+    container: Container,
+    read_side: ReadSide,
+    token: str | None = None,
+    lifespan: str = "off",
+    **options: Any,
 ) -> Iterator[Api]:
-    """The app served over `container`, called with `token` (else a new one, every scope)."""
+    """The app served over `container`, called with `token` (else a new one, every scope);
+    `options` go to create_app."""
     tokens = TokenStore(container.sql)
     token = token or tokens.create("e2e-" + uuid4().hex[:8], SCOPES)
-    app = create_app(container, read_side, tokens=tokens)
+    app = create_app(container, read_side, tokens=tokens, **options)
     with (
-        serve_in_thread(app) as url,
+        serve_in_thread(app, lifespan) as url,
         httpx.Client(
             base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30
         ) as client,

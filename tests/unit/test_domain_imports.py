@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 DOMAIN = Path(__file__).resolve().parents[2] / "domain"
-FIELD_LIBRARIES = {"email_validator", "phonenumbers", "pycountry", "stdnum", "zxcvbn"}
+FIELD_LIBRARIES = {"email_validator", "phonenumbers", "pycountry", "stdnum", "zxcvbn_rs_py"}
 ALLOWED = {"domain", "pydantic", "eventsourcing.domain", *FIELD_LIBRARIES}
 
 

@@ -27,6 +27,12 @@ def test_defaults_follow_operations_md(monkeypatch):
     assert settings.accepted_card_brands == ("visa", "mastercard", "amex")
     assert settings.vault_key is None and settings.events_key is None
     assert settings.log_format in ("json", "console")
+    assert settings.helpers_rate_limit == "20/second"
+
+
+def test_reads_the_helpers_rate_limit_in_the_limits_notation(monkeypatch):
+    monkeypatch.setenv("PROFILE_HELPERS_RATE_LIMIT", "5 per second; 100 per minute")
+    assert Settings().helpers_rate_limit == "5 per second; 100 per minute"
 
 
 def test_reads_comma_separated_lists_from_the_environment(monkeypatch):
@@ -83,6 +89,9 @@ def test_an_events_key_turns_on_the_librarys_cipher(tmp_path):
         ("PROFILE_ACCEPTED_CARD_BRANDS", "visa,maestro"),
         ("PROFILE_ARGON2_TIME_COST", "zero"),
         ("PROFILE_ARGON2_MEMORY_KIB", "1"),
+        ("PROFILE_HELPERS_RATE_LIMIT", "lots"),
+        ("PROFILE_HELPERS_RATE_LIMIT", "0/second"),
+        ("PROFILE_HELPERS_RATE_LIMIT", ""),
     ],
 )
 def test_a_bad_value_stops_the_start_with_a_message_naming_the_variable(

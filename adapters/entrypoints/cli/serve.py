@@ -11,6 +11,9 @@ from adapters.entrypoints.cli.base import fail, load_settings, open_container
 from adapters.security.tokens import SCOPES, TokenStore
 
 INITIAL_TOKEN_NAME = "admin"
+# An idle connection is closed after this; a reverse proxy in front keeps its own upstream
+# keep-alive shorter (README, "Behind a reverse proxy"): uvicorn cannot time out headers.
+KEEP_ALIVE_SECONDS = 5
 
 
 def serve(
@@ -48,6 +51,7 @@ def serve(
     options: dict[str, Any] = {
         "host": host, "port": port, "log_config": None, "access_log": False,
         "server_header": False, "timeout_graceful_shutdown": 5,
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
     }
     with open_container(settings) as container:
         tokens = TokenStore(container.sql)

@@ -13,6 +13,7 @@ from starlette.routing import Route
 from adapters.bootstrap import Container, build
 from adapters.entrypoints.http import openapi, problems
 from adapters.entrypoints.http.deps import ReadModel
+from adapters.entrypoints.http.helpers import HelperLimits
 from adapters.entrypoints.http.middleware import RequestMiddleware
 from adapters.entrypoints.http.routes import (
     account_contacts,
@@ -21,6 +22,7 @@ from adapters.entrypoints.http.routes import (
     audit,
     contact_information,
     credit_card,
+    docs,
     health,
     integrity,
     newsletters,
@@ -33,6 +35,7 @@ from adapters.security.tokens import TokenStore
 from application.history import History
 
 MAX_BODY_BYTES = 64 * 1024
+BODY_TIMEOUT_SECONDS = 10.0  # the whole body, from its first read: else 408
 DESCRIPTION = """\
 Customer profiles of the web-hosting portal, event-sourced.
 
@@ -49,6 +52,7 @@ def create_app(
     *,
     tokens: TokenStore,
     max_body_bytes: int = MAX_BODY_BYTES,
+    body_timeout: float = BODY_TIMEOUT_SECONDS,
     on_shutdown: Callable[[], None] | None = None,
 ) -> FastAPI:
     """The HTTP API over a built container and a read side (started or not by the caller)."""
@@ -69,13 +73,16 @@ def create_app(
         version="1",
         description=DESCRIPTION,
         openapi_url="/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # routes/docs.py serves /docs with its own files
         redoc_url=None,
+        # /v1/profiles/ is not /v1/profiles: 404, never a redirect built from the Host header
+        redirect_slashes=False,
     )
     app.state.container = container
     app.state.read_side = read_side
     app.state.history = History(container.service)
     app.state.tokens = tokens
+    app.state.helper_limits = HelperLimits(container.settings.helpers_rate_limit)
     problems.install(app)
     sections = (
         registration,
@@ -88,7 +95,7 @@ def create_app(
         social_media,
         newsletters,
     )
-    routers = [module.router for module in (*sections, profiles, audit, integrity, health)]
+    routers = [module.router for module in (*sections, profiles, audit, integrity, health, docs)]
     for router in routers:
         app.include_router(router)
     openapi.install(app)
@@ -97,7 +104,11 @@ def create_app(
         *(route for route in app.routes if isinstance(route, Route)),
     ]
     app.add_middleware(
-        RequestMiddleware, tokens=tokens, max_body_bytes=max_body_bytes, routes=app.state.routes
+        RequestMiddleware,
+        tokens=tokens,
+        max_body_bytes=max_body_bytes,
+        body_timeout=body_timeout,
+        routes=app.state.routes,
     )
     return app
 

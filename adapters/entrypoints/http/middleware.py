@@ -1,4 +1,5 @@
-"""One ASGI middleware per request: correlation id, bearer token, body cap, log line, 500s."""
+"""One ASGI middleware per request: correlation id, bearer token, body cap and time limit, log
+line, 500s."""
 
 from __future__ import annotations
 
@@ -30,6 +31,15 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"The request body exceeds {limit} bytes.")
 
 
+class BodyTooSlow(HTTPException):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            408,
+            f"The request body did not arrive within {seconds:g} s.",
+            headers={"Connection": "close"},
+        )
+
+
 class RequestMiddleware:
     def __init__(
         self,
@@ -37,12 +47,14 @@ class RequestMiddleware:
         *,
         tokens: TokenStore,
         max_body_bytes: int,
+        body_timeout: float,
         routes: Sequence[BaseRoute] = (),
     ) -> None:
         self.app = app
         self.routes = routes
         self.tokens = tokens
         self.max_body_bytes = max_body_bytes
+        self.body_timeout = body_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -128,16 +140,30 @@ class RequestMiddleware:
             )
 
     def _limited(self, receive: Receive) -> Receive:
+        """The body, at most max_body_bytes of it, all within body_timeout of its first read."""
         received = 0
-        limit = self.max_body_bytes
+        limit, seconds = self.max_body_bytes, self.body_timeout
+        deadline: float | None = None
+        complete = False
 
         async def limited_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, deadline, complete
+            if complete:  # after the body: waiting for a disconnection is not bounded
+                return await receive()
+            if deadline is None:
+                deadline = anyio.current_time() + seconds
+            try:
+                with anyio.fail_after(max(0.0, deadline - anyio.current_time())):
+                    message = await receive()
+            except TimeoutError:
+                raise BodyTooSlow(seconds) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise BodyTooLarge(limit)
+                complete = not message.get("more_body", False)
+            else:
+                complete = True
             return message
 
         return limited_receive

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from adapters.entrypoints.http.bodies import not_json, unparsable_body
 from adapters.entrypoints.http.context import current_request
 from adapters.entrypoints.http.schemas import FieldProblem, Problem
 from adapters.logging import get_logger
@@ -35,6 +36,7 @@ _HTTP_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     413: "payload_too_large",
     415: "unsupported_media_type",
 }
@@ -156,13 +158,24 @@ def install(app: FastAPI) -> None:
             error.status, error.code, error.message, error.errors, headers=error.headers
         )
 
-    async def on_validation_error(_request: Request, error: Exception) -> JSONResponse:
+    async def on_validation_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, RequestValidationError)
+        if not_json(request.headers.get("content-type"), error.errors()):
+            return problem_response(
+                415,
+                "unsupported_media_type",
+                "The request body must be JSON, sent as Content-Type: application/json.",
+            )
         return validation_problem(error)
 
     async def on_http_error(request: Request, error: Exception) -> JSONResponse:
         assert isinstance(error, StarletteHTTPException)
         status = error.status_code
+        if status == 400:  # FastAPI's "error parsing the body": bad UTF-8, nested too deep
+            message = unparsable_body(error.__cause__)
+            return problem_response(
+                400, "validation_error", message, [FieldError("body", "validation_error", message)]
+            )
         code = _HTTP_CODES.get(status, "http_error")
         detail = error.detail if isinstance(error.detail, str) else HTTPStatus(status).phrase
         headers = dict(error.headers or {})
@@ -188,8 +201,17 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http_error)
 
 
-def _doc(description: str) -> dict[str, Any]:
-    return {"description": description, "model": Problem, "content": {PROBLEM_JSON: {}}}
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+
+
+def _doc(status: int, description: str) -> dict[str, Any]:
+    doc = {"description": description, "model": Problem, "content": {PROBLEM_JSON: {}}}
+    return {**doc, "headers": _RETRY_AFTER} if status in (429, 503) else doc
 
 
 _DESCRIPTIONS = {
@@ -200,8 +222,11 @@ _DESCRIPTIONS = {
     404: "Unknown profile (profile_not_found) or no such state (version_not_found).",
     409: "Another command changed the profile at the same time, without If-Match.",
     412: "If-Match names another version than the current one (version_conflict).",
+    408: "The request body did not arrive in time (request_timeout).",
     413: "The request body exceeds the size limit.",
+    415: "The request body is not JSON (unsupported_media_type): send application/json.",
     422: "Refused by a rule of the domain (its code), or idempotency_key_reused.",
+    429: "Too many requests to this helper for this token (rate_limited, with Retry-After).",
     500: "Unexpected error, or stored events that cannot be read (events_unreadable); the "
     "correlation id finds it in the logs.",
     503: "The store is busy or unreachable after waiting at most 5 seconds "
@@ -211,7 +236,8 @@ _DESCRIPTIONS = {
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI documentation of the problems an operation can answer."""
-    return {status: _doc(_DESCRIPTIONS[status]) for status in statuses}
+    return {status: _doc(status, _DESCRIPTIONS[status]) for status in statuses}
 
 
 COMMON = (400, 401, 403, 413, 500, 503)
+BODY = (408, 415)  # the refusals of a request with a body

@@ -235,3 +235,11 @@ def test_refuses_a_website_that_is_not_an_absolute_http_url(value: str) -> None:
         normalise_website(value)
     assert caught.value.code == "invalid_url"
     assert caught.value.field == "website"
+
+
+@pytest.mark.parametrize("value", ["example.com", "ftp://example.com", "www.example.com/page"])
+def test_the_refusal_of_a_website_without_a_scheme_names_both_accepted_ones(value: str) -> None:
+    with pytest.raises(RuleViolation) as caught:
+        normalise_website(value)
+    assert "http://" in caught.value.message and "https://" in caught.value.message
+    assert normalise_website("http://" + value.split("://")[-1]).startswith("http://")

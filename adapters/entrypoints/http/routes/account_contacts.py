@@ -38,7 +38,7 @@ def add_contact(
 @router.delete(
     "/profiles/{profile_id}/contacts/{contact_id}",
     summary="Remove an account contact",
-    responses=answered(),
+    responses=answered(body=False),
 )
 def remove_contact(
     profile_id: ProfileId,

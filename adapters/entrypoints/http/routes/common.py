@@ -8,7 +8,7 @@ from uuid import UUID
 from fastapi import Path, Query, Response
 
 from adapters.entrypoints.http.deps import request_info
-from adapters.entrypoints.http.problems import COMMON, responses
+from adapters.entrypoints.http.problems import BODY, COMMON, responses
 from adapters.entrypoints.http.schemas import ETAG_HEADER, CommandAnswer
 from application.ports import CommandResult
 
@@ -17,9 +17,10 @@ ProfileId = Annotated[UUID, Path(description="The profile's id.")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="At most this many entries.")]
 
 
-def answered(status: int = 200) -> dict[int | str, dict[str, Any]]:
-    """The documented responses of a command answering `status`."""
-    return {**REFUSALS, status: {"headers": ETAG_HEADER}}
+def answered(status: int = 200, *, body: bool = True) -> dict[int | str, dict[str, Any]]:
+    """The documented responses of a command answering `status` (with a body, or none)."""
+    refusals = {**REFUSALS, **responses(*BODY)} if body else REFUSALS
+    return {**refusals, status: {"headers": ETAG_HEADER}}
 
 
 def answer(result: CommandResult, response: Response) -> CommandAnswer:

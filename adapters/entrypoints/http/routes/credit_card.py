@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from adapters.entrypoints.http import examples as ex
-from adapters.entrypoints.http.deps import Payment, Reader, Service
+from adapters.entrypoints.http.deps import Payment, Service
 from adapters.entrypoints.http.examples import example
-from adapters.entrypoints.http.problems import COMMON, responses
+from adapters.entrypoints.http.helpers import LIMITED, Helper
+from adapters.entrypoints.http.problems import BODY, COMMON, responses
 from adapters.entrypoints.http.routes.common import ProfileId, answer, answered
 from adapters.entrypoints.http.schemas import BrandAnswer, BrandRequest, CommandAnswer
 from domain.inputs import CardInput
@@ -37,7 +38,7 @@ def register_card(
     "/profiles/{profile_id}/card",
     summary="E: remove the card",
     description="Scope `payment:write`; needs `?confirm=true`.",
-    responses=answered(),
+    responses=answered(body=False),
 )
 def remove_card(
     profile_id: ProfileId,
@@ -52,10 +53,11 @@ def remove_card(
 @router.post(
     "/cards/brand",
     summary="Detect a (partial) card number's brand",
-    description="Scope `profiles:read`. Nothing is recorded.",
+    description=LIMITED,
+    responses=responses(*BODY, 429),
 )
-def card_brand(
-    body: Annotated[BrandRequest, example(ex.BRAND)], _caller: Reader, service: Service
+async def card_brand(  # microseconds of work: no thread
+    body: Annotated[BrandRequest, example(ex.BRAND)], _caller: Helper, service: Service
 ) -> BrandAnswer:
     brand, complete, luhn_valid = service.card_brand(body.number)
     return BrandAnswer(brand=brand, complete=complete, luhn_valid=luhn_valid)

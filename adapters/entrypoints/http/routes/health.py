@@ -16,7 +16,7 @@ logger = get_logger("profile_service.health")
 
 
 @router.get("/healthz", summary="Liveness: the process answers")
-def healthz() -> Health:
+async def healthz() -> Health:  # in the event loop: it needs no thread, so none can hold it up
     return Health(status="ok")
 
 

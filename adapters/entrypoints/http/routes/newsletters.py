@@ -41,7 +41,7 @@ def subscribe_newsletters(
 @router.delete(
     "/profiles/{profile_id}/newsletters",
     summary="G: unsubscribe from everything",
-    responses=answered(),
+    responses=answered(body=False),
 )
 def unsubscribe_newsletters(
     profile_id: ProfileId, ctx: Write, service: Service, response: Response

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from adapters.entrypoints.http import examples as ex
-from adapters.entrypoints.http.deps import Reader, Service, Write
+from adapters.entrypoints.http.deps import Service, Write
 from adapters.entrypoints.http.examples import example
-from adapters.entrypoints.http.problems import COMMON, responses
+from adapters.entrypoints.http.helpers import LIMITED, Helper, limits_of
+from adapters.entrypoints.http.problems import BODY, COMMON, responses
 from adapters.entrypoints.http.routes.common import ProfileId, answer, answered
 from adapters.entrypoints.http.schemas import (
     CommandAnswer,
@@ -38,12 +39,18 @@ def change_password(
 @router.post(
     "/password/strength",
     summary="Estimate a password's strength",
-    description="Scope `profiles:read`. Nothing is recorded.",
+    description=LIMITED,
+    responses=responses(*BODY, 429),
 )
-def password_strength(
-    body: Annotated[StrengthRequest, example(ex.STRENGTH)], _caller: Reader, service: Service
+async def password_strength(
+    body: Annotated[StrengthRequest, example(ex.STRENGTH)],
+    _caller: Helper,
+    service: Service,
+    request: Request,
 ) -> StrengthAnswer:
-    strength = service.password_strength(body.password, body.user_inputs)
+    strength = await limits_of(request).run(
+        service.password_strength, body.password, body.user_inputs
+    )
     return StrengthAnswer(
         score=strength.score, strong=strength.strong, feedback=list(strength.feedback)
     )
@@ -52,7 +59,10 @@ def password_strength(
 @router.post(
     "/password/generate",
     summary="Generate a random strong password",
-    description="Scope `profiles:read`. Nothing is recorded.",
+    description=LIMITED,
+    responses=responses(429),
 )
-def generate_password(_caller: Reader, service: Service) -> GeneratedPassword:
-    return GeneratedPassword(password=service.generate_password())
+async def generate_password(
+    _caller: Helper, service: Service, request: Request
+) -> GeneratedPassword:
+    return GeneratedPassword(password=await limits_of(request).run(service.generate_password))

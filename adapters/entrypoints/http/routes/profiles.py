@@ -17,6 +17,14 @@ from application.history import History
 router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["profiles"])
 
 READ_YOUR_WRITES_SECONDS = 2.0
+MIN_VERSION_HEADER = {
+    "X-Min-Version-Reached": {
+        "description": "With `min_version` only: `true` if the profile answered is at that "
+        "version or later, `false` if it is still older after the wait (it may never get "
+        "there: ask again, or check the version you expect).",
+        "schema": {"type": "string", "enum": ["true", "false"]},
+    }
+}
 
 
 def _current_state(
@@ -35,7 +43,7 @@ def _current_state(
     "/profiles/{profile_id}",
     summary="The profile, now or as it was",
     response_model=ProfileView,
-    responses={**responses(404), 200: {"headers": ETAG_HEADER}},
+    responses={**responses(404), 200: {"headers": {**ETAG_HEADER, **MIN_VERSION_HEADER}}},
 )
 def get_profile(
     profile_id: ProfileId,
@@ -44,7 +52,13 @@ def get_profile(
     history: Histories,
     response: Response,
     min_version: Annotated[
-        int | None, Query(ge=1, le=10**12, description="Wait briefly for this version.")
+        int | None,
+        Query(
+            ge=1,
+            le=10**12,
+            description="Wait briefly (2 s at most) for this version; the answer's "
+            "`X-Min-Version-Reached` header says whether it got there.",
+        ),
     ] = None,
     as_of: Annotated[
         datetime | None, Query(description="ISO 8601: the profile as it was at that moment.")
@@ -63,5 +77,8 @@ def get_profile(
     else:
         state = _current_state(profile_id, min_version, reads, history)
     response.headers["ETag"] = f'"{state["version"]}"'
+    if min_version is not None:
+        reached = int(state["version"]) >= min_version
+        response.headers["X-Min-Version-Reached"] = "true" if reached else "false"
     request_info().note(profile_id=str(profile_id), version=int(state["version"]))
     return state

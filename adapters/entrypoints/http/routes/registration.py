@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 from adapters.entrypoints.http import examples as ex
 from adapters.entrypoints.http.deps import Service, Write
 from adapters.entrypoints.http.examples import example
-from adapters.entrypoints.http.problems import COMMON, responses
+from adapters.entrypoints.http.problems import BODY, COMMON, responses
 from adapters.entrypoints.http.routes.common import answer
 from adapters.entrypoints.http.schemas import ETAG_HEADER, CommandAnswer
 from domain.inputs import Registration
@@ -21,7 +21,7 @@ router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["registrati
     "/profiles",
     status_code=201,
     summary="Register a profile",
-    responses={**responses(*COMMON, 422), 201: {"headers": ETAG_HEADER}},
+    responses={**responses(*COMMON, *BODY, 422), 201: {"headers": ETAG_HEADER}},
 )
 def register(
     body: Annotated[Registration, example(ex.REGISTRATION)],

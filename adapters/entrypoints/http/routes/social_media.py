@@ -45,7 +45,7 @@ def link_social(
 @router.delete(
     "/profiles/{profile_id}/social/{network}",
     summary="F: unlink a social account",
-    responses=answered(),
+    responses=answered(body=False),
 )
 def unlink_social(
     profile_id: ProfileId,
