@@ -8,8 +8,20 @@ from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
 
+from adapters.eventstore.leadership import (
+    FileLeadership,
+    Leadership,
+    PostgresLeadership,
+    lock_file,
+)
 from adapters.eventstore.sql import SqlRunner
+from adapters.eventstore.subscription import Wakeup
+from adapters.feed.jetstream import JetStream, shown
+from adapters.feed.positions import FeedPositions
+from adapters.feed.relay import Relay, RelayThread
+from adapters.feed.source import FeedSource
 from adapters.readside.model import ReadSide
+from adapters.readside.runner import APPLICATION
 from adapters.readside.source import EventLog
 from adapters.security.hasher import Argon2idHasher
 from adapters.security.keys import derive_key, vault_master_key
@@ -53,6 +65,46 @@ class Container:
 
     def close(self) -> None:
         self.service.close()
+
+    # Several machines: one active instance per kind of work
+    def leadership(self, kind: str) -> Leadership:
+        """Who leads `kind` (e.g. "projections"): an advisory lock on PostgreSQL, else a file."""
+        if self.settings.is_postgres:
+            return PostgresLeadership(self.settings.database_url, kind)
+        return FileLeadership(lock_file(self.settings.sqlite_path, kind), kind)
+
+    # The event feed (events.md)
+    @property
+    def relay_kind(self) -> str:
+        return f"relay:{self.settings.nats_stream}"
+
+    def feed(self, read_side: ReadSide) -> FeedSource:
+        """The audit trail of `read_side` as CloudEvents."""
+        return FeedSource(read_side.audit, APPLICATION, read_side.head)
+
+    def relay(self, read_side: ReadSide) -> RelayThread:
+        """The relay to NATS JetStream (PROFILE_NATS_URL), run by whoever leads `relay_kind`."""
+        settings = self.settings
+        if settings.nats_url is None:
+            raise ConfigurationError("PROFILE_NATS_URL: set it to publish the event feed")
+        url = settings.nats_url.get_secret_value()
+        stream, prefix = settings.nats_stream, settings.nats_subject_prefix
+
+        async def connect() -> JetStream:
+            return await JetStream.connect(url, stream, prefix)
+
+        relay = Relay(self.feed(read_side), FeedPositions(self.sql), stream, connect,
+                      server=shown(url))
+        return RelayThread(relay, lambda: Wakeup(self.service.recorder))
+
+    def feed_status(self) -> dict[str, Any] | None:
+        """The relay's position and lag behind the events (None when it is not configured)."""
+        if self.settings.nats_url is None:
+            return None
+        head = self.service.recorder.max_notification_id() or 0
+        position = FeedPositions(self.sql).get(self.settings.nats_stream)
+        return {"name": "event_feed", "position": position, "head": head,
+                "lag": max(0, head - position)}
 
 
 def build(

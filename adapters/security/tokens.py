@@ -14,7 +14,9 @@ from threading import Lock
 
 from adapters.eventstore.sql import SqlRunner
 
-SCOPES: tuple[str, ...] = ("profiles:read", "profiles:write", "payment:write", "audit:read")
+SCOPES: tuple[str, ...] = (
+    "profiles:read", "profiles:write", "payment:write", "audit:read", "events:read"
+)
 TOKEN_PREFIX = "ps_"
 _NAME = re.compile(r"^[A-Za-z0-9._@+\-]{1,100}$")
 _TOKEN = re.compile(r"^ps_[A-Za-z0-9_\-]{20,100}$")

@@ -77,5 +77,5 @@ def test_an_unknown_scope_stops_with_one_line(tmp_path: Path):
     assert done.returncode != 0
     assert done.stderr.strip().splitlines() == [
         "profile-service: unknown scope 'everything'; known: "
-        "profiles:read, profiles:write, payment:write, audit:read"
+        "profiles:read, profiles:write, payment:write, audit:read, events:read"
     ]

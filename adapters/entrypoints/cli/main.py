@@ -7,7 +7,7 @@ from typing import NoReturn
 
 import typer
 
-from adapters.entrypoints.cli import audit, demo, history, projections, serve, tokens
+from adapters.entrypoints.cli import audit, demo, history, projections, relay, serve, tokens
 from adapters.entrypoints.cli.base import CliError
 from adapters.security.tokens import TokenError
 from adapters.settings import ConfigurationError
@@ -19,7 +19,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (serve, tokens, projections, audit, history, demo):
+for module in (serve, tokens, projections, relay, audit, history, demo):
     module.register(app)
 
 

@@ -21,6 +21,7 @@ from adapters.entrypoints.http.routes import (
     audit,
     contact_information,
     credit_card,
+    events,
     health,
     newsletters,
     password,
@@ -36,7 +37,8 @@ Customer profiles of the web-hosting portal, event-sourced.
 
 Every `/v1` request carries `Authorization: Bearer <token>`; the scopes are
 `profiles:read` (queries and the stateless helpers), `profiles:write` (commands),
-`payment:write` (the card), `audit:read` (audit trails). Refusals are
+`payment:write` (the card), `audit:read` (audit trails), `events:read` (the event
+feed). Refusals are
 `application/problem+json` with a stable `code`.
 """
 
@@ -85,7 +87,7 @@ def create_app(
         social_media,
         newsletters,
     )
-    routers = [module.router for module in (*sections, profiles, audit, health)]
+    routers = [module.router for module in (*sections, profiles, audit, events, health)]
     for router in routers:
         app.include_router(router)
     openapi.install(app)

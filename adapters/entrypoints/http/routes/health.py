@@ -20,7 +20,7 @@ def healthz() -> Health:
 
 @router.get(
     "/readyz",
-    summary="Readiness: the store answers; the projections' lag",
+    summary="Readiness: the store answers; the projections' (and the event feed's) lag",
     responses={
         503: {"model": Readiness, "description": "The store cannot be reached."},
         **responses(500),
@@ -35,6 +35,9 @@ def readyz(request: Request, reads: Reads, response: Response) -> Readiness:
         store = "unreachable"
     try:
         projections = [ProjectionStatus.model_validate(s) for s in reads.status()]
+        feed = request.app.state.container.feed_status()  # the relay's lag (events.md)
+        if feed is not None:
+            projections.append(ProjectionStatus.model_validate(feed))
     except Exception:
         logger.warning("projection_status_unavailable", exc_info=True)
         projections = []
