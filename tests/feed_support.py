@@ -163,7 +163,10 @@ class PrivateNats:
 
 @contextmanager
 def private_nats(started: bool = True) -> Iterator[PrivateNats]:
-    require_nats()  # the same binary and machine
+    if not os.access(NATS_SERVER, os.X_OK):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"nats-server is required under CI=true but {NATS_SERVER} is missing")
+        pytest.skip("nats-server is not installed")
     server = PrivateNats()
     try:
         if started:

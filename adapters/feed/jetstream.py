@@ -15,7 +15,7 @@ from nats.js.errors import NotFoundError
 
 from adapters.feed.ports import Last, Message, Publisher
 
-CONNECT_TIMEOUT = 2
+CONNECT_TIMEOUT = 2  # seconds for one server to answer
 ACK_TIMEOUT = 10.0  # seconds for a whole batch to be acknowledged
 MAX_PENDING = 4000  # unacknowledged publishes at most (a batch is smaller)
 
@@ -48,11 +48,12 @@ class JetStream(Publisher):
     @classmethod
     async def connect(cls, url: str, stream: str, prefix: str) -> JetStream:
         """Connect (no reconnecting of its own: the relay retries) and make sure of the stream."""
-        client = await nats.connect(
+        client = await nats.connect(  # each server tried twice at most, then NoServersError
             servers(url),
             connect_timeout=CONNECT_TIMEOUT,
             allow_reconnect=False,
-            max_reconnect_attempts=0,
+            max_reconnect_attempts=1,
+            reconnect_time_wait=0.1,
             error_cb=_ignore,
             name="profile-service relay",
         )

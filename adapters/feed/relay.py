@@ -23,6 +23,7 @@ from adapters.logging import get_logger
 BATCH = 1000  # messages at most per batch
 FIRST_RETRY, LAST_RETRY = 0.5, 30.0  # seconds between attempts during an outage
 FIRST_POLL, LAST_POLL = 0.005, 0.25  # seconds between looks while the audit trail catches up
+STOP_GRACE = 2.0  # seconds a stopping relay may take to finish what it does, before it is cut
 STORE_ERRORS = (PersistenceError, psycopg.Error, sqlite3.Error)
 
 log = get_logger("profile_service.feed")
@@ -172,6 +173,7 @@ class RelayThread:
         self._running: tuple[threading.Thread, Waker] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
         self._ready = threading.Event()
 
     def start(self) -> None:
@@ -190,9 +192,13 @@ class RelayThread:
         if self._running is None:
             return
         (thread, wakeup), self._running = self._running, None
-        if self._loop is not None and self._stop is not None:
-            self._loop.call_soon_threadsafe(self._stop.set)
-        wakeup.event.set()
+        loop, stop, task = self._loop, self._stop, self._task
+        if loop is not None and stop is not None and task is not None:
+            loop.call_soon_threadsafe(stop.set)
+            wakeup.event.set()
+            thread.join(STOP_GRACE)
+            if thread.is_alive():  # in the middle of connecting or of a batch: cut it short
+                loop.call_soon_threadsafe(task.cancel)
         thread.join()
         wakeup.close()
 
@@ -200,11 +206,14 @@ class RelayThread:
         async def main() -> None:
             self._loop = asyncio.get_running_loop()
             self._stop = asyncio.Event()
+            self._task = asyncio.current_task()
             self._ready.set()
             await self.relay.run(self._stop, wakeup)
 
         try:
             asyncio.run(main())
+        except asyncio.CancelledError:
+            pass  # stopped in the middle of something: the position recorded is still right
         finally:
-            self._loop = self._stop = None
+            self._loop = self._stop = self._task = None
             self._ready.set()
