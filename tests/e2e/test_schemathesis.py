@@ -56,4 +56,4 @@ def test_a_bounded_fuzz_finds_no_server_error_and_no_schema_violation(
         cwd=tmp_path, capture_output=True, text=True, timeout=240, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
-    assert "23 selected" in done.stdout
+    assert "24 selected" in done.stdout
