@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
 
 from adapters.eventstore.leadership import (
     FileLeadership,
@@ -65,6 +66,9 @@ class Container:
 
     def close(self) -> None:
         self.service.close()
+        feed_store = self.extras.pop("feed_store", None)
+        if feed_store is not None:
+            feed_store.close()
 
     # Several machines: one active instance per kind of work
     def leadership(self, kind: str) -> Leadership:
@@ -93,16 +97,28 @@ class Container:
         async def connect() -> JetStream:
             return await JetStream.connect(url, stream, prefix)
 
-        relay = Relay(self.feed(read_side), FeedPositions(self.sql), stream, connect,
+        relay = Relay(self.feed(read_side), self.feed_positions(), stream, connect,
                       server=shown(url))
         return RelayThread(relay, lambda: Wakeup(self.service.recorder))
+
+    def feed_positions(self) -> FeedPositions:
+        """Where the relay records its position: in the store; on SQLite in a file beside it, so
+        that a relay in another process only reads the events' file (a second writer there
+        would make the commands' transactions fail as busy)."""
+        path = self.settings.sqlite_path
+        if self.settings.is_postgres or path == ":memory:" or path.startswith("file:"):
+            return FeedPositions(self.sql)
+        if "feed_store" not in self.extras:
+            self.extras["feed_store"] = SQLiteDatastore(f"{path}.feed", lock_timeout=10,
+                                                        pool_size=2)
+        return FeedPositions(SqlRunner(self.extras["feed_store"]))
 
     def feed_status(self) -> dict[str, Any] | None:
         """The relay's position and lag behind the events (None when it is not configured)."""
         if self.settings.nats_url is None:
             return None
         head = self.service.recorder.max_notification_id() or 0
-        position = FeedPositions(self.sql).get(self.settings.nats_stream)
+        position = self.feed_positions().get(self.settings.nats_stream)
         return {"name": "event_feed", "position": position, "head": head,
                 "lag": max(0, head - position)}
 

@@ -12,7 +12,6 @@ import pytest
 
 from adapters.bootstrap import Container, build
 from adapters.feed.cloudevent import encode
-from adapters.feed.positions import FeedPositions
 from adapters.feed.relay import RelayThread
 from adapters.logging import configure_logging
 from adapters.readside.model import ReadSide
@@ -95,10 +94,11 @@ def test_a_restarted_relay_whose_position_was_lost_after_the_acks_publishes_noth
     first = history(container)
     caught_up(relay, read_side)
     relay.stop()
-    container.sql.execute(  # as if it died after the acks, before recording its position
-        "DELETE FROM event_feed_positions WHERE stream = ?", (stream.name,)
+    positions = container.feed_positions()
+    positions._sql.execute(  # as if it died after the acks, before recording its position
+        f"DELETE FROM {positions.table} WHERE stream = ?", (stream.name,)
     )
-    assert FeedPositions(container.sql).get(stream.name) == 0
+    assert positions.get(stream.name) == 0
     container.service.change_contact(first, {"email": "marie.after@example.com"}, ctx())
     again = container.relay(read_side)
     again.start()
