@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from adapters.bootstrap import Container
 from application.service import ProfileService
 from tests.e2e.support import ROOT
 from tests.support import ctx, registration
@@ -79,6 +80,12 @@ class Command:
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+
+def recorded_ids(container: Container) -> list[str]:
+    """Every event of the store as `{profile_id}:{version}` (notification ids may have gaps)."""
+    notifications = container.service.recorder.select_notifications(start=0, limit=10**6)
+    return sorted(f"{n.originator_id}:{n.originator_version}" for n in notifications)
 
 
 def wait_until(done: Callable[[], bool], timeout: float, what: str) -> None:
