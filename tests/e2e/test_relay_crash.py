@@ -15,6 +15,8 @@ from tests.e2e.process_support import Command, Writer, process_env, recorded_ids
 from tests.feed_support import Stream, messages, private_stream
 from tests.support import TEST_VAULT_KEY, private_postgres_url, store_settings
 
+pytestmark = pytest.mark.nats
+
 KILLS = 3
 FAST = {"argon2_time_cost": 1, "argon2_memory_kib": 1024}
 

@@ -23,6 +23,8 @@ from tests.e2e.support import free_port
 from tests.feed_support import Stream, messages, private_stream
 from tests.support import TEST_VAULT_KEY, private_postgres_url, registration
 
+pytestmark = pytest.mark.nats
+
 TAKEOVER_SECONDS = 5  # events.md: the standby takes over within 5 s of the active one's death
 
 

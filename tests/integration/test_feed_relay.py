@@ -19,6 +19,8 @@ from tests.feed_support import Stream, messages, private_nats, private_stream
 from tests.integration.readside_support import private_readside
 from tests.support import FakeClock, ctx, registration, store_settings
 
+pytestmark = pytest.mark.nats
+
 CARD = {"holder_name": "Marie Tremblay", "number": "4111 1111 1111 1111", "exp_month": 12,
         "exp_year": 2031}
 
