@@ -17,12 +17,13 @@ from eventsourcing.persistence import PersistenceError
 
 from adapters.feed.ports import Message, Publisher
 from adapters.feed.positions import FeedPositions
-from adapters.feed.source import FeedSource
+from adapters.feed.source import Batch, FeedSource
 from adapters.logging import get_logger
 
 BATCH = 1000  # messages at most per batch
 FIRST_RETRY, LAST_RETRY = 0.5, 30.0  # seconds between attempts during an outage
-FIRST_POLL, LAST_POLL = 0.005, 0.25  # seconds between looks while the audit trail catches up
+# Seconds between looks while the audit trail catches up: often for a second, then less so.
+FIRST_POLL, LAST_POLL, EAGER_FOR = 0.005, 0.25, 1.0
 STOP_GRACE = 2.0  # seconds a stopping relay may take to finish what it does, before it is cut
 STORE_ERRORS = (PersistenceError, psycopg.Error, sqlite3.Error)
 
@@ -121,27 +122,42 @@ class Relay:
         self.progress.update(position=position)
 
     async def _pump(self, publisher: Publisher, stop: asyncio.Event, wakeup: Waker) -> None:
-        poll = FIRST_POLL
-        while not stop.is_set():
-            wakeup.clear()
-            position = self.progress.position
-            batch = await asyncio.to_thread(self.source.batch, position, self.batch)
-            if batch.messages:
-                await publisher.publish(batch.messages)
-                acked = time.perf_counter()
-                for listener in self.progress.on_acked:
-                    listener(batch.messages, acked)
-            if batch.upto > position:
-                await asyncio.to_thread(self.positions.save, self.stream, batch.upto)
-                published = self.progress.published + len(batch.messages)
-                self.progress.update(position=batch.upto, published=published)
-                poll = FIRST_POLL
-                continue
-            if await asyncio.to_thread(self.source.head) > position:  # the audit trail is behind
-                await _wait(stop, poll)
-                poll = min(poll * 2, LAST_POLL)
-            else:
-                await asyncio.to_thread(wakeup.wait)
+        poll, behind_since = FIRST_POLL, 0.0
+        ahead: asyncio.Task[Batch] | None = None  # the next batch, read while acks come in
+        try:
+            while not stop.is_set():
+                position = self.progress.position
+                if ahead is None:
+                    wakeup.clear()
+                    batch = await asyncio.to_thread(self.source.batch, position, self.batch)
+                else:
+                    batch, ahead = await ahead, None
+                if len(batch.messages) == self.batch:  # a backlog: read on meanwhile
+                    ahead = asyncio.create_task(
+                        asyncio.to_thread(self.source.batch, batch.upto, self.batch)
+                    )
+                if batch.messages:
+                    await publisher.publish(batch.messages)
+                    acked = time.perf_counter()
+                    for listener in self.progress.on_acked:
+                        listener(batch.messages, acked)
+                if batch.upto > position:
+                    await asyncio.to_thread(self.positions.save, self.stream, batch.upto)
+                    published = self.progress.published + len(batch.messages)
+                    self.progress.update(position=batch.upto, published=published)
+                    poll, behind_since = FIRST_POLL, 0.0
+                    continue
+                if await asyncio.to_thread(self.source.head) > position:  # the audit is behind
+                    now = time.monotonic()
+                    behind_since = behind_since or now
+                    await _wait(stop, poll)
+                    if now - behind_since > EAGER_FOR:
+                        poll = min(poll * 2, LAST_POLL)
+                else:
+                    await asyncio.to_thread(wakeup.wait)
+        finally:
+            if ahead is not None:
+                ahead.cancel()
 
     def _outage(self, error: Exception) -> None:
         kind = "store" if isinstance(error, STORE_ERRORS) else "broker"

@@ -16,7 +16,7 @@ from rich.console import Console
 from adapters.bootstrap import build
 from adapters.security.tokens import TokenStore
 from application.base import SNAPSHOT_INTERVAL
-from tests.bench import commands, http, loading, rebuild, whatif
+from tests.bench import commands, feed, http, loading, rebuild, whatif
 from tests.bench.report import Figure, load_average, show
 from tests.bench.stores import BenchStore, postgres_reachable, postgres_store, sqlite_store
 
@@ -143,6 +143,25 @@ def rebuild_figures(store: BenchStore) -> Iterator[Figure]:
                  f"{result.decode_per_second:,.0f}")
 
 
+def feed_rows(store: BenchStore, seconds: float) -> Iterator[Figure]:
+    """The event feed's relay to NATS JetStream (tests/bench/feed.py)."""
+    if not feed.nats_reachable():
+        console.print(f"NATS is not reachable at {feed.NATS_URL}: skipping the feed's figures")
+        return
+    result = feed.feed_figures(store, seconds)
+    console.log(f"{store.name}: {result}")
+    ratio = result.relay_per_second / result.raw_per_second
+    yield Figure(store.name, f"relay to JetStream, {result.events:,} events (events/s)",
+                 f"{result.relay_per_second:,.0f}", f"{result.raw_per_second:,.0f} (raw nats-py)",
+                 ratio, ">= 0.5x floor", ratio >= 0.5)
+    ahead = result.relay_per_second / result.commands_per_second
+    yield Figure(store.name, "  relay vs the command path (commands/s, 1 thread)",
+                 f"{result.relay_per_second:,.0f}", f"{result.commands_per_second:,.0f}", ahead,
+                 "ahead (> 1x)", ahead > 1)
+    yield Figure(store.name, f"command answered -> in the stream, p50 / p99 ms "
+                 f"({result.latencies:,} at 200/s)", f"{result.p50_ms:.1f} / {result.p99_ms:.1f}")
+
+
 def run_store(make: Callable[[], AbstractContextManager[BenchStore]],
               args: argparse.Namespace) -> list[Figure]:
     figures: list[Figure] = []
@@ -153,6 +172,9 @@ def run_store(make: Callable[[], AbstractContextManager[BenchStore]],
         console.log(f"benchmarking {store.name}: HTTP and rebuild ({store.url})")
         figures += http_figures(store, args.seconds, args.http_profiles)
         figures += rebuild_figures(store)
+    with make() as store:
+        console.log(f"benchmarking {store.name}: the event feed ({feed.NATS_URL})")
+        figures += feed_rows(store, args.seconds)
     return figures
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from adapters.feed.cloudevent import DATA_FIELDS, cloud_event, decode, encode
+from adapters.feed.cloudevent import DATA_FIELDS, cloud_event, decode, encode, sdk_encode
 from adapters.feed.source import FeedSource, page
 
 PROFILE = "0b5e0c1e-1111-4111-8111-111111111111"
@@ -115,3 +115,9 @@ def test_a_page_is_the_cloudevents_as_published_and_where_the_next_starts():
     assert first.bodies[0] == encode(audit.rows[0])
     last = json.loads(page(audit, 3, 2).json())
     assert ([e["position"] for e in last["events"]], last["next_after"]) == ([5], None)
+
+
+def test_what_is_published_is_what_the_sdk_writes_for_the_same_entry():
+    for sample in (entry(), entry(at="2026-03-01T12:00:00+00:00", caller="portal"),
+                   entry(changes=[{"field": "city", "before": "Montréal", "after": "Québec"}])):
+        assert json.loads(encode(sample)) == json.loads(sdk_encode(sample))
