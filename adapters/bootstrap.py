@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,6 +48,9 @@ def _reuse_recent_connections(datastore: object) -> None:
     if isinstance(datastore, PostgresDatastore):
         pool = datastore.pool
         pool._pool = _MostRecentFirst(pool._pool)
+
+
+_FEED_STORE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -108,9 +112,10 @@ class Container:
         path = self.settings.sqlite_path
         if self.settings.is_postgres or path == ":memory:" or path.startswith("file:"):
             return FeedPositions(self.sql)
-        if "feed_store" not in self.extras:
-            self.extras["feed_store"] = SQLiteDatastore(f"{path}.feed", lock_timeout=10,
-                                                        pool_size=2)
+        with _FEED_STORE_LOCK:
+            if "feed_store" not in self.extras:
+                self.extras["feed_store"] = SQLiteDatastore(f"{path}.feed", lock_timeout=10,
+                                                            pool_size=2)
         return FeedPositions(SqlRunner(self.extras["feed_store"]))
 
     def feed_status(self) -> dict[str, Any] | None:

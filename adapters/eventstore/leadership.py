@@ -205,19 +205,23 @@ class LeaderOnly:
             self._say(self._messages[state])
 
     def _run(self) -> None:
-        standing_by = False
+        standing_by = unavailable = False
         while not self._stopped.is_set():
             try:
-                if not self.leadership.try_acquire():
-                    if not standing_by:
-                        self._tell("standing_by")
-                        standing_by = True
-                    self._stopped.wait(STANDBY_POLL)
-                    continue
-            except Exception as error:
-                log.warning("leadership_unavailable", kind=self.leadership.name,
-                            error=type(error).__name__)
+                leads = self.leadership.try_acquire()
+            except Exception as error:  # the store is down: said once, tried again
+                if not unavailable:
+                    log.warning("leadership_unavailable", kind=self.leadership.name,
+                                error=type(error).__name__)
+                    unavailable = True
                 self._stopped.wait(RETRY_AFTER_FAILURE)
+                continue
+            unavailable = False
+            if not leads:
+                if not standing_by:
+                    self._tell("standing_by")
+                    standing_by = True
+                self._stopped.wait(STANDBY_POLL)
                 continue
             standing_by = False
             self._lead()

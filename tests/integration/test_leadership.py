@@ -62,10 +62,11 @@ def test_a_leader_whose_connection_is_gone_no_longer_leads_and_another_takes_ove
     try:
         assert first.try_acquire()
         with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            unsigned = first.key & 0xFFFFFFFFFFFFFFFF
             pid = admin.execute(
                 "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                "AND ((classid::bigint << 32) | objid::bigint) = %s",
-                (first.key & 0xFFFFFFFFFFFFFFFF,),
+                "AND classid::bigint = %s AND objid::bigint = %s",
+                (unsigned >> 32, unsigned & 0xFFFFFFFF),
             ).fetchone()
             assert pid is not None
             admin.execute("SELECT pg_terminate_backend(%s)", (pid[0],))
