@@ -1,5 +1,5 @@
 """Event-feed test helpers: the NATS server (required under CI=true), streams of a test's own,
-reading a stream back, and a private NATS server to stop and start (outages)."""
+reading a stream back, a private NATS server to stop and start (outages), a command stream."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,11 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import nats
 import pytest
 from nats.js.errors import NotFoundError
+
+from application.service import ProfileService
+from tests.support import ctx, registration
 
 NATS_URL = os.environ.get("PROFILE_TEST_NATS_URL", "nats://127.0.0.1:4222")
 NATS_SERVER = shutil.which("nats-server") or "/usr/sbin/nats-server"
@@ -174,3 +178,31 @@ def private_nats(started: bool = True) -> Iterator[PrivateNats]:
         yield server
     finally:
         server.close()
+
+
+class Writer:
+    """Streams commands in a thread, round the profiles, until stopped: every one acknowledged."""
+
+    def __init__(self, service: ProfileService, profiles: int = 4) -> None:
+        self.service = service
+        self.profiles = [UUID(service.register(registration(), ctx()).profile_id)
+                         for _ in range(profiles)]
+        self.sent = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> Writer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            profile_id = self.profiles[self.sent % len(self.profiles)]
+            job = f"Job {self.sent}"
+            self.service.change_additional_info(profile_id, {"job_title": job}, ctx())
+            self.sent += 1
+            self._stop.wait(0.003)  # a steady stream, not a flood: the stream stays small

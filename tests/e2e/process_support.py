@@ -1,5 +1,5 @@
 """Long-running `profile-service` commands in subprocesses (relay run, projections run), killed
-and restarted at will; and a writer streaming commands from the test process."""
+and restarted at will."""
 
 from __future__ import annotations
 
@@ -8,17 +8,13 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
 from adapters.bootstrap import Container
-from application.service import ProfileService
 from tests.e2e.support import ROOT
-from tests.support import ctx, registration
 
 
 def process_env(**values: str) -> dict[str, str]:
@@ -95,31 +91,3 @@ def wait_until(done: Callable[[], bool], timeout: float, what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.05)
-
-
-class Writer:
-    """Streams commands in a thread, round the profiles, until stopped: every one acknowledged."""
-
-    def __init__(self, service: ProfileService, profiles: int = 4) -> None:
-        self.service = service
-        self.profiles = [UUID(service.register(registration(), ctx()).profile_id)
-                         for _ in range(profiles)]
-        self.sent = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def start(self) -> Writer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=30)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            profile_id = self.profiles[self.sent % len(self.profiles)]
-            job = f"Job {self.sent}"
-            self.service.change_additional_info(profile_id, {"job_title": job}, ctx())
-            self.sent += 1
-            self._stop.wait(0.003)  # a steady stream, not a flood: the stream stays small

@@ -11,8 +11,8 @@ import pytest
 
 from adapters.bootstrap import Container, build
 from adapters.settings import Settings
-from tests.e2e.process_support import Command, Writer, process_env, recorded_ids, wait_until
-from tests.feed_support import Stream, messages, private_stream
+from tests.e2e.process_support import Command, process_env, recorded_ids, wait_until
+from tests.feed_support import Stream, Writer, messages, private_stream
 from tests.support import TEST_VAULT_KEY, private_postgres_url, store_settings
 
 pytestmark = pytest.mark.nats

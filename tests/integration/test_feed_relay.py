@@ -15,7 +15,7 @@ from adapters.feed.cloudevent import encode
 from adapters.feed.relay import RelayThread
 from adapters.logging import configure_logging
 from adapters.readside.model import ReadSide
-from tests.feed_support import Stream, messages, private_nats, private_stream
+from tests.feed_support import Stream, Writer, messages, private_nats, private_stream
 from tests.integration.readside_support import private_readside
 from tests.support import FakeClock, ctx, registration, store_settings
 
@@ -139,3 +139,32 @@ def test_a_nats_outage_is_logged_once_retried_and_caught_up_while_commands_go_on
     assert [m.msg_id for m in stored] == [f"{profile_id}:{v}" for v in (1, 2, 3)]
     said = [r.msg["event"] for r in caplog.records if r.name == "profile_service.feed"]
     assert said == ["event_feed_outage", "event_feed_recovered"]
+
+
+def test_nats_killed_in_mid_stream_and_back_leaves_every_event_once_in_order(store, tmp_path):
+    with private_nats() as server:
+        stream = Stream(server.url, "PROFILES", "profiles.events")
+        container = built(store, tmp_path, stream)
+        try:
+            with private_readside(container) as read_side:
+                relay = container.relay(read_side)
+                relay.start()
+                try:
+                    progress = relay.relay.progress
+                    writer = Writer(container.service).start()
+                    assert progress.wait(lambda p: p.published >= 20, timeout=30)
+                    server.stop()  # SIGKILL, with messages in flight
+                    assert progress.wait(lambda p: p.outage == "broker", timeout=30)
+                    server.start()
+                    writer.stop()
+                    caught_up(relay, read_side)
+                finally:
+                    writer.stop()
+                    relay.stop()
+                entries = [e for e in read_side.audit.entries(limit=100_000)
+                           if UUID(e["profile_id"]) in writer.profiles]
+        finally:
+            container.close()
+        stored = [m for m in messages(stream) if UUID(m.event["subject"]) in writer.profiles]
+    assert [m.msg_id for m in stored] == [f"{e['profile_id']}:{e['version']}" for e in entries]
+    assert progress.outages == 1 and writer.sent > 20
