@@ -67,7 +67,8 @@ class Progress:
 
 
 class Relay:
-    """Follows `source` and publishes each batch to a fresh `connect()`ion's stream."""
+    """Follows `source`, publishing batch after batch on a connection from `connect()` (a new
+    one after each outage)."""
 
     def __init__(
         self,
@@ -113,8 +114,7 @@ class Relay:
         of this store's further on (acknowledged just before a crash, never recorded)."""
         position = await asyncio.to_thread(self.positions.get, self.stream)
         last = await publisher.last()
-        ahead = last is not None and last.position > position
-        if last is not None and ahead and (
+        if last is not None and last.position > position and (
             await asyncio.to_thread(self.source.id_at, last.position) == last.id
         ):
             position = last.position
