@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
 
+from adapters.eventstore.leadership import (
+    FileLeadership,
+    Leadership,
+    PostgresLeadership,
+    lock_file,
+)
 from adapters.eventstore.sql import SqlRunner
+from adapters.eventstore.subscription import Wakeup
+from adapters.feed.jetstream import JetStream, shown
+from adapters.feed.positions import FeedPositions
+from adapters.feed.relay import Relay, RelayThread
+from adapters.feed.source import FeedSource
 from adapters.integrity.builder import BATCH as TREE_BATCH
 from adapters.integrity.builder import CHECKPOINT_EVERY
 from adapters.integrity.model import Integrity
 from adapters.integrity.signing import Signer, signing_seed
 from adapters.readside.model import ReadSide
-from adapters.readside.runner import BATCH
+from adapters.readside.runner import APPLICATION, BATCH
 from adapters.readside.source import EventLog
 from adapters.security.hasher import Argon2idHasher
 from adapters.security.keys import IDEMPOTENCY, derive_key, vault_master_key
@@ -40,6 +53,9 @@ def _reuse_recent_connections(datastore: object) -> None:
     if isinstance(datastore, PostgresDatastore):
         pool = datastore.pool
         pool._pool = _MostRecentFirst(pool._pool)
+
+
+_FEED_STORE_LOCK = threading.Lock()
 
 
 @dataclass
@@ -72,6 +88,62 @@ class Container:
 
     def close(self) -> None:
         self.service.close()
+        feed_store = self.extras.pop("feed_store", None)
+        if feed_store is not None:
+            feed_store.close()
+
+    # Several machines: one active instance per kind of work
+    def leadership(self, kind: str) -> Leadership:
+        """Who leads `kind` (e.g. "projections"): an advisory lock on PostgreSQL, else a file."""
+        if self.settings.is_postgres:
+            return PostgresLeadership(self.settings.database_url, kind)
+        return FileLeadership(lock_file(self.settings.sqlite_path, kind), kind)
+
+    # The event feed (events.md)
+    @property
+    def relay_kind(self) -> str:
+        return f"relay:{self.settings.nats_stream}"
+
+    def feed(self, read_side: ReadSide) -> FeedSource:
+        """The audit trail of `read_side` as CloudEvents."""
+        return FeedSource(read_side.audit, APPLICATION, read_side.head)
+
+    def relay(self, read_side: ReadSide) -> RelayThread:
+        """The relay to NATS JetStream (PROFILE_NATS_URL), run by whoever leads `relay_kind`."""
+        settings = self.settings
+        if settings.nats_url is None:
+            raise ConfigurationError("PROFILE_NATS_URL: set it to publish the event feed")
+        url = settings.nats_url.get_secret_value()
+        stream, prefix = settings.nats_stream, settings.nats_subject_prefix
+
+        async def connect() -> JetStream:
+            return await JetStream.connect(url, stream, prefix)
+
+        relay = Relay(self.feed(read_side), self.feed_positions(), stream, connect,
+                      server=shown(url))
+        return RelayThread(relay, lambda: Wakeup(self.service.recorder))
+
+    def feed_positions(self) -> FeedPositions:
+        """Where the relay records its position: in the store; on SQLite in a file beside it, so
+        that a relay in another process only reads the events' file (a second writer there
+        would make the commands' transactions fail as busy)."""
+        path = self.settings.sqlite_path
+        if self.settings.is_postgres or path == ":memory:" or path.startswith("file:"):
+            return FeedPositions(self.sql)
+        with _FEED_STORE_LOCK:
+            if "feed_store" not in self.extras:
+                self.extras["feed_store"] = SQLiteDatastore(f"{path}.feed", lock_timeout=10,
+                                                            pool_size=2)
+        return FeedPositions(SqlRunner(self.extras["feed_store"]))
+
+    def feed_status(self) -> dict[str, Any] | None:
+        """The relay's position and lag behind the events (None when it is not configured)."""
+        if self.settings.nats_url is None:
+            return None
+        head = self.service.recorder.max_notification_id() or 0
+        position = self.feed_positions().get(self.settings.nats_stream)
+        return {"name": "event_feed", "position": position, "head": head,
+                "lag": max(0, head - position)}
 
 
 def build(

@@ -21,6 +21,10 @@ from domain.sections.credit_card import BRANDS
 CommaList = Annotated[tuple[str, ...], NoDecode]
 ENV_PREFIX = "PROFILE_"
 _CATEGORY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,49}$")
+# The event feed (events.md): JetStream stream names and subject tokens NATS accepts.
+_STREAM = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_SUBJECT_PREFIX = re.compile(r"^[A-Za-z0-9_-]{1,64}(\.[A-Za-z0-9_-]{1,64}){0,7}$")
+_NATS_SCHEMES = ("nats", "tls", "ws", "wss")
 
 
 class ConfigurationError(ValueError):
@@ -78,6 +82,10 @@ class Settings(BaseSettings):
     idempotency_hours: float = Field(default=24, gt=0, le=24 * 366)
     # Per token and per helper (password strength, password generation, card brand).
     helpers_rate_limit: str = "20/second"
+    # The event feed (events.md): pushed to NATS JetStream only when nats_url is set.
+    nats_url: SecretStr | None = None
+    nats_stream: str = "PROFILES"
+    nats_subject_prefix: str = "profiles.events"
 
     def __init__(self, **values: object) -> None:
         try:
@@ -138,6 +146,40 @@ class Settings(BaseSettings):
     @classmethod
     def _signing_key(cls, value: SecretStr | None) -> SecretStr | None:
         return _key(value, "PROFILE_SIGNING_KEY")
+    @field_validator("nats_url")
+    @classmethod
+    def _nats_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        for server in value.get_secret_value().split(","):
+            parts = urlsplit(server.strip())
+            if parts.scheme not in _NATS_SCHEMES or not parts.hostname:
+                raise ValueError(
+                    "expected nats://host:port (or tls://, ws://, wss://; comma-separated "
+                    "for several servers)"
+                )
+            try:
+                parts.port  # noqa: B018 (raises on a port that is not a number)
+            except ValueError:
+                raise ValueError("the port of a NATS server is a number") from None
+        return value
+
+    @field_validator("nats_stream")
+    @classmethod
+    def _nats_stream(cls, value: str) -> str:
+        if not _STREAM.match(value):
+            raise ValueError("a JetStream stream name is 1 to 64 of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("nats_subject_prefix")
+    @classmethod
+    def _nats_subject_prefix(cls, value: str) -> str:
+        if not _SUBJECT_PREFIX.match(value):
+            raise ValueError(
+                "a subject prefix is dot-separated tokens of A-Z, a-z, 0-9, _ and - "
+                "(no wildcard), such as profiles.events"
+            )
+        return value
 
     @field_validator("database_url")
     @classmethod

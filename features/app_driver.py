@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from adapters.bootstrap import Container
+from adapters.feed.source import page
 from adapters.readside.model import ReadSide
 from application.context import CommandContext
 from application.history import History
@@ -102,6 +103,10 @@ class AppDriver(Driver):
             profile_id=profile_id, section=section, after=after, limit=limit or 100
         )
         return [recorded(dict(entry)) for entry in entries]
+
+    def events(self, *, after: int | None = None, limit: int | None = None) -> Outcome:
+        found = page(self.caught_up().audit, after, limit or 100)
+        return Outcome(answer=json.loads(found.json()))
 
     def disclosed(self, profile_id: str) -> str:
         events = self.history.events(profile_id)

@@ -103,6 +103,10 @@ class Driver(ABC):
         """Audit entries, oldest first: one profile's, or every profile's."""
 
     @abstractmethod
+    def events(self, *, after: int | None = None, limit: int | None = None) -> Outcome:
+        """The event feed after a position: answer = {"events": [CloudEvent], "next_after"}."""
+
+    @abstractmethod
     def disclosed(self, profile_id: str) -> str:
         """Everything the service shows about a profile, as text: view, audit, past states."""
 

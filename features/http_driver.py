@@ -142,6 +142,9 @@ class HttpDriver(Driver):
         assert response.status_code == 200, response.text
         return [recorded(entry) for entry in response.json()["entries"]]
 
+    def events(self, *, after: int | None = None, limit: int | None = None) -> Outcome:
+        return self._answer(self._get("/v1/events", after=after, limit=limit))
+
     def disclosed(self, profile_id: str) -> str:
         view = self._get(f"/v1/profiles/{profile_id}")
         audit = self._get(f"/v1/profiles/{profile_id}/audit", limit=1000)

@@ -16,7 +16,7 @@ from rich.console import Console
 from adapters.bootstrap import build
 from adapters.security.tokens import TokenStore
 from application.store import SNAPSHOT_INTERVAL
-from tests.bench import commands, http, integrity, loading, rebuild, strength, whatif
+from tests.bench import commands, feed, http, integrity, loading, rebuild, strength, whatif
 from tests.bench.report import Figure, load_average, show
 from tests.bench.stores import BenchStore, postgres_reachable, postgres_store, sqlite_store
 
@@ -145,6 +145,25 @@ def rebuild_figures(store: BenchStore) -> Iterator[Figure]:
                  f"{result.decode_per_second:,.0f}")
 
 
+def feed_rows(store: BenchStore, seconds: float) -> Iterator[Figure]:
+    """The event feed's relay to NATS JetStream (tests/bench/feed.py)."""
+    if not feed.nats_reachable():
+        console.print(f"NATS is not reachable at {feed.NATS_URL}: skipping the feed's figures")
+        return
+    result = feed.feed_figures(store, seconds)
+    console.log(f"{store.name}: {result}")
+    ratio = result.relay_per_second / result.raw_per_second
+    yield Figure(store.name, f"relay to JetStream, {result.events:,} events (events/s)",
+                 f"{result.relay_per_second:,.0f}", f"{result.raw_per_second:,.0f} (raw nats-py)",
+                 ratio, ">= 0.5x floor", ratio >= 0.5)
+    ahead = result.relay_per_second / result.commands_per_second
+    yield Figure(store.name, "  relay vs the command path (commands/s, 1 thread)",
+                 f"{result.relay_per_second:,.0f}", f"{result.commands_per_second:,.0f}", ahead,
+                 "ahead (> 1x)", ahead > 1)
+    yield Figure(store.name, f"command answered -> in the stream, p50 / p99 ms "
+                 f"({result.latencies:,} at 200/s)", f"{result.p50_ms:.1f} / {result.p99_ms:.1f}")
+
+
 def run_store(make: Callable[[], AbstractContextManager[BenchStore]],
               args: argparse.Namespace) -> list[Figure]:
     figures: list[Figure] = []
@@ -162,6 +181,10 @@ def run_store(make: Callable[[], AbstractContextManager[BenchStore]],
         with make() as store:
             console.log(f"benchmarking {store.name}: the tamper-evident log ({store.url})")
             figures += integrity.integrity_figures(store, args.seconds)
+    if "feed" in parts:
+        with make() as store:
+            console.log(f"benchmarking {store.name}: the event feed ({feed.NATS_URL})")
+            figures += feed_rows(store, args.seconds)
     return figures
 
 
@@ -171,8 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="per measured run")
     parser.add_argument("--profiles", type=int, default=200)
     parser.add_argument("--http-profiles", type=int, default=600)
-    parser.add_argument("--parts", default="app,http,integrity",
-                        help="comma-separated: app, http (with rebuild), integrity")
+    parser.add_argument("--parts", default="app,http,integrity,feed",
+                        help="comma-separated: app, http (with rebuild), integrity, feed")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     console.log(f"load average at the start: {load_average()} "

@@ -97,6 +97,7 @@ ENDPOINTS = (
     Endpoint("GET", "/v1/profiles/{profile_id}/audit", "audit:read"),
     Endpoint("GET", "/v1/audit", "audit:read"),
     Endpoint("GET", "/v1/profiles/{profile_id}/consents", "audit:read"),
+    Endpoint("GET", "/v1/events", "events:read"),
     Endpoint("GET", "/v1/profiles/{profile_id}/communications/{kind}", "profiles:read"),
     Endpoint("GET", "/v1/newsletters/{category}/audience", "profiles:read"),
     Endpoint(

@@ -8,7 +8,16 @@ from typing import NoReturn
 import typer
 from eventsourcing.persistence import InterfaceError, OperationalError
 
-from adapters.entrypoints.cli import audit, demo, history, integrity, projections, serve, tokens
+from adapters.entrypoints.cli import (
+    audit,
+    demo,
+    history,
+    integrity,
+    projections,
+    relay,
+    serve,
+    tokens,
+)
 from adapters.entrypoints.cli.base import CliError
 from adapters.security.tokens import TokenError
 from adapters.settings import ConfigurationError
@@ -21,7 +30,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (serve, tokens, projections, audit, integrity, history, demo):
+for module in (serve, tokens, projections, relay, audit, integrity, history, demo):
     module.register(app)
 
 

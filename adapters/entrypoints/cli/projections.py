@@ -19,8 +19,10 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from adapters.entrypoints.cli.base import fail, open_container
+from adapters.entrypoints.cli.base import fail, load_settings, open_container
+from adapters.eventstore.leadership import LeaderOnly, Together
 from adapters.integrity.model import TREE_NAME
+from adapters.logging import configure_logging
 from adapters.readside.model import VIEW_NAMES
 from adapters.readside.rebuild import RebuildRunning
 
@@ -38,23 +40,30 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 @projections_app.command("run")
 def run() -> None:
-    """Run every projection in this process until stopped (Ctrl-C or SIGTERM)."""
+    """Run every projection in this process until stopped (Ctrl-C or SIGTERM).
+
+    Several instances (on several machines): one runs them, the others stand by.
+    """
+    settings = load_settings()
+    configure_logging(settings.log_format)
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     err = Console(stderr=True)
     try:
-        with open_container() as container:
-            read_side = container.read_side()
-            integrity = container.integrity()
-            read_side.start()
-            integrity.start()
-            err.print(f"Projections running: {', '.join(NAMES)} (Ctrl-C to stop).")
+        with open_container(settings) as container:
+            work = Together(container.read_side(), container.integrity())
+            leader = LeaderOnly(  # one active instance at a time (README: several machines)
+                container.leadership("projections"), work, say=err.print,
+                leading=f"Projections running: {', '.join(NAMES)} (Ctrl-C to stop).",
+                standing_by="Standing by: another `projections run` is active; taking over "
+                "when it stops.",
+            )
+            leader.start()
             try:
-                read_side.run_forever()
+                leader.run_forever()
             except KeyboardInterrupt:
                 err.print("Stopping the projections.")
             finally:
-                read_side.stop()
-                integrity.stop()
+                leader.stop()
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -110,6 +119,8 @@ def status(
         fail(f"unknown format {output!r}; use table or json")
     with open_container() as container:
         rows = [*container.read_side().status(), container.integrity().status()]
+        feed = container.feed_status()  # the event feed's relay, when PROFILE_NATS_URL is set
+        rows += [feed] if feed is not None else []
     if output == "json":
         typer.echo(json.dumps(rows))
         return

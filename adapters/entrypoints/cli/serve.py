@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from adapters.entrypoints.cli.base import fail, load_settings, open_container
+from adapters.entrypoints.cli.relay import in_process_relay, in_process_relay_wanted
 from adapters.security.tokens import SCOPES, TokenStore
 
 INITIAL_TOKEN_NAME = "admin"
@@ -67,21 +68,27 @@ def serve(
             host=host,
             port=port,
             projections_in_process=in_process,
+            relay_in_process=processes == 1 and in_process_relay_wanted(settings),
             store="postgresql" if settings.is_postgres else "sqlite",
             workers=processes,
         )
         if processes == 1:
             read_side = container.read_side()
             integrity = container.integrity()  # the tamper-evident log's tree (integrity.md)
+            relay = in_process_relay(container, read_side)  # the event feed (events.md)
             if in_process:
                 read_side.start()
                 integrity.start()
+            if relay is not None:
+                relay.start()
             try:
                 served = create_app(container, read_side, tokens=tokens)
                 served.state.integrity = integrity
                 settle_memory()
                 uvicorn.run(served, **options)
             finally:
+                if relay is not None:
+                    relay.stop()
                 if in_process:
                     read_side.stop()
                     integrity.stop()

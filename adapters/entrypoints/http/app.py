@@ -23,6 +23,7 @@ from adapters.entrypoints.http.routes import (
     contact_information,
     credit_card,
     docs,
+    events,
     health,
     integrity,
     newsletters,
@@ -41,7 +42,8 @@ Customer profiles of the web-hosting portal, event-sourced.
 
 Every `/v1` request carries `Authorization: Bearer <token>`; the scopes are
 `profiles:read` (queries and the stateless helpers), `profiles:write` (commands),
-`payment:write` (the card), `audit:read` (audit trails, integrity proofs). Refusals are
+`payment:write` (the card), `audit:read` (audit trails, integrity proofs), `events:read`
+(the event feed). Refusals are
 `application/problem+json` with a stable `code`.
 """
 
@@ -95,7 +97,10 @@ def create_app(
         social_media,
         newsletters,
     )
-    routers = [module.router for module in (*sections, profiles, audit, integrity, health, docs)]
+    routers = [
+        module.router
+        for module in (*sections, profiles, audit, integrity, events, health, docs)
+    ]
     for router in routers:
         app.include_router(router)
     openapi.install(app)

@@ -22,7 +22,7 @@ async def healthz() -> Health:  # in the event loop: it needs no thread, so none
 
 @router.get(
     "/readyz",
-    summary="Readiness: the store answers; the projections' lag",
+    summary="Readiness: the store answers; the projections' (and the event feed's) lag",
     responses={
         503: {"model": Readiness, "description": "The store is busy, unreachable or unreadable."},
         **responses(500),
@@ -35,6 +35,9 @@ def readyz(request: Request, reads: Reads, response: Response) -> Readiness:
         logger.warning("store_not_ready", store=store)
     try:
         projections = [ProjectionStatus.model_validate(s) for s in reads.status()]
+        feed = request.app.state.container.feed_status()  # the relay's lag (events.md)
+        if feed is not None:
+            projections.append(ProjectionStatus.model_validate(feed))
     except Exception:
         logger.warning("projection_status_unavailable", exc_info=True)
         projections = []
