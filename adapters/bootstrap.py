@@ -30,7 +30,9 @@ from adapters.integrity.signing import Signer, signing_seed
 from adapters.readside.model import ReadSide
 from adapters.readside.runner import APPLICATION, BATCH
 from adapters.readside.source import EventLog
+from adapters.security.datakeys import DataKeys
 from adapters.security.hasher import Argon2idHasher
+from adapters.security.keyring import Keyring
 from adapters.security.keys import IDEMPOTENCY, derive_key, vault_master_key
 from adapters.security.vault import SqlCardVault
 from adapters.settings import ConfigurationError, Settings
@@ -64,6 +66,8 @@ class Container:
     env: dict[str, str]
     service: ProfileService
     sql: SqlRunner
+    keyring: Keyring
+    data_keys: DataKeys
     extras: dict[str, Any] = field(default_factory=dict)
 
     def read_side(
@@ -156,6 +160,8 @@ def build(
     settings = settings or Settings()
     env = settings.eventsourcing_env()
     master = vault_master_key(settings)
+    keyring = Keyring(master)
+    data_keys = DataKeys(keyring)
     hasher = Argon2idHasher(
         time_cost=settings.argon2_time_cost, memory_cost_kib=settings.argon2_memory_kib
     )
@@ -169,8 +175,12 @@ def build(
         accepted_card_brands=settings.accepted_card_brands,
         read_before_write=several_servers,
         idempotency_kept=timedelta(hours=settings.idempotency_hours),
+        personal=data_keys,
     )
     _reuse_recent_connections(service.factory.datastore)  # type: ignore[attr-defined]
     sql = SqlRunner(service.factory.datastore)  # type: ignore[attr-defined]
-    service.use_vault(SqlCardVault(sql, master))
-    return Container(settings=settings, env=env, service=service, sql=sql)
+    data_keys.attach(sql)
+    service.use_vault(SqlCardVault(sql, keyring, master))
+    return Container(
+        settings=settings, env=env, service=service, sql=sql, keyring=keyring, data_keys=data_keys
+    )

@@ -11,10 +11,8 @@ from uuid import UUID
 from eventsourcing.application import (
     Repository,
 )
-from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError
 
-from application.cards import vault_writes
 from application.context import CommandContext
 from application.errors import store_errors
 from application.idempotency import DEFAULT_KEPT, Idempotency, refusal_of
@@ -22,19 +20,21 @@ from application.ports import (
     CardVault,
     Clock,
     CommandResult,
+    EmailTaken,
     IdempotencyLedger,
-    IdempotencyRecord,
     PasswordHasher,
+    PersonalData,
     Refusal,
-    SealedNumber,
     SystemClock,
 )
 from application.profile_cache import ProfileCache
 from application.store import ProfileEventStore, as_uuid
+from application.writes import NOTHING, Prepared, writes_beside
 from domain.errors import DomainError, RuleViolation, VersionConflict
 from domain.events import Meta, ProfileEvent
 from domain.profile import Profile
 from domain.sections.newsletters import DEFAULT_CATEGORIES
+from domain.state import ProfileState
 
 T = TypeVar("T")
 
@@ -72,10 +72,11 @@ class CommandApplication(ProfileEventStore):
         accepted_card_brands: Sequence[str] = ("visa", "mastercard", "amex"),
         read_before_write: bool = False,
         idempotency_kept: timedelta = DEFAULT_KEPT,
+        personal: PersonalData | None = None,
     ) -> None:
         """`read_before_write`: bring a cached profile up to date before each command (one
         read), for when other processes often write the same profiles (several servers)."""
-        super().__init__(env)
+        super().__init__(env, personal=personal)
         self._read_before_write = read_before_write
         self.hasher = hasher
         self._vault: CardVault | None = None
@@ -133,13 +134,13 @@ class CommandApplication(ProfileEventStore):
         ctx: CommandContext,
         args: Mapping[str, Any],
         act: Callable[[Profile, Meta], T],
-        sealed: SealedNumber | None = None,
+        prepared: Prepared = NOTHING,
     ) -> CommandResult:
-        """Run `act` on the profile and record what it decided (with `sealed`, a card number
-        kept in the vault only if the events use its token)."""
+        """Run `act` on the profile and record what it decided (with what was `prepared` for
+        it, such as a card number sealed for the vault, kept only if the events use it)."""
         profile_id = as_uuid(profile_id)  # one spelling of the id for the fingerprint
         with store_errors(profile_id):
-            return self._run(name, profile_id, ctx, args, act, sealed)
+            return self._run(name, profile_id, ctx, args, act, prepared)
 
     def _run(
         self,
@@ -148,7 +149,7 @@ class CommandApplication(ProfileEventStore):
         ctx: CommandContext,
         args: Mapping[str, Any],
         act: Callable[[Profile, Meta], T],
-        sealed: SealedNumber | None,
+        prepared: Prepared,
     ) -> CommandResult:
         fingerprint = self.idempotency.fingerprint(ctx, name, profile_id, args)
         if (replayed := self.idempotency.replay(ctx, fingerprint)) is not None:
@@ -157,7 +158,7 @@ class CommandApplication(ProfileEventStore):
             try:
                 profile, current = self._checkout(profile_id)
                 try:
-                    return self._attempt(profile, current, ctx, fingerprint, act, sealed)
+                    return self._attempt(profile, current, ctx, fingerprint, act, prepared)
                 except _Unsettled as unsettled:
                     seen = profile.version
                     if unsettled.touched:
@@ -166,7 +167,7 @@ class CommandApplication(ProfileEventStore):
                         profile = self._cache.fast_forward(profile)
                         if profile.version == seen and unsettled.refusal is not None:
                             raise self._settled(ctx, fingerprint, unsettled.refusal) from None
-                    return self._attempt(profile, True, ctx, fingerprint, act, sealed)
+                    return self._attempt(profile, True, ctx, fingerprint, act, prepared)
             except BaseException:
                 self._cache.evict(profile_id)  # never keep a profile a failed command touched
                 raise
@@ -178,13 +179,15 @@ class CommandApplication(ProfileEventStore):
         ctx: CommandContext,
         fingerprint: str,
         act: Callable[[Profile, Meta], T],
-        sealed: SealedNumber | None = None,
+        prepared: Prepared = NOTHING,
     ) -> CommandResult:
         """One run of the command; `current`: the profile was just read from the store."""
         if ctx.expected_version is not None and profile.version != ctx.expected_version:
             conflict = VersionConflict(ctx.expected_version, profile.version)
             raise conflict if current else _Unsettled(conflict)
+        before = profile.state
         try:
+            profile.check_not_erased()
             outcome = act(profile, self._meta(ctx))
         except DomainError as refusal:
             pending = profile.pending_events
@@ -192,7 +195,9 @@ class CommandApplication(ProfileEventStore):
                 isinstance(e, ProfileEvent) and e.recorded_when_refused for e in pending
             ):
                 kept = refusal_of(refusal) if isinstance(refusal, RuleViolation) else None
-                self._commit(profile, ctx, fingerprint, current=current, refusal=kept)
+                self._commit(
+                    profile, ctx, fingerprint, current=current, refusal=kept, before=before
+                )
             elif not current:
                 raise _Unsettled(refusal, touched=bool(pending)) from None
             else:
@@ -206,7 +211,8 @@ class CommandApplication(ProfileEventStore):
             fingerprint,
             contact_id=outcome if isinstance(outcome, str) else None,
             current=current,
-            sealed=sealed,
+            prepared=prepared,
+            before=before,
         )
 
     def _commit(
@@ -218,7 +224,8 @@ class CommandApplication(ProfileEventStore):
         *,
         current: bool = True,
         refusal: Refusal | None = None,
-        sealed: SealedNumber | None = None,
+        prepared: Prepared = NOTHING,
+        before: ProfileState | None = None,
     ) -> CommandResult:
         """Record the profile's new events with the key's record: the result, or the refusal
         that the events (PasswordChangeRejected) came with."""
@@ -236,7 +243,13 @@ class CommandApplication(ProfileEventStore):
         if not result.events and record is None:
             return result
         try:
-            self._record_command(profile, record, sealed)
+            events = profile.collect_events()
+            self.record(events, profile, record, writes_beside(before, events, prepared) or None)
+        except EmailTaken:
+            self._cache.evict(profile.id)
+            raise RuleViolation(
+                "email_taken", "Another profile holds this e-mail address.", "email"
+            ) from None
         except IntegrityError:
             self._cache.evict(profile.id)  # it holds events that were not recorded
             if fingerprint and (replayed := self.idempotency.replay(ctx, fingerprint)) is not None:
@@ -247,22 +260,6 @@ class CommandApplication(ProfileEventStore):
         if result.version == len(result.events):  # a new profile (others came from the cache)
             self._cache.put(profile)
         return result
-
-    def _record_command(
-        self, profile: Profile, record: IdempotencyRecord | None, sealed: SealedNumber | None
-    ) -> None:
-        """Record the profile's new events, its idempotency record, the vault's changes and,
-        when one is due, its snapshot: one transaction (one round trip on PostgreSQL)."""
-        events = profile.collect_events()
-        snapshot: StoredEvent | None = None
-        interval = self.snapshotting_intervals.get(Profile)
-        if self.snapshots is not None and interval and any(
-            e.originator_version % interval == 0 for e in events
-        ):
-            snapshot = self.mapper.to_stored_event(Snapshot.take(profile))
-        stored = [self.mapper.to_stored_event(e) for e in events]
-        vault = vault_writes(events, sealed) or None
-        self.recorder.insert_events(stored, idempotency=record, snapshot=snapshot, vault=vault)
 
     def _checkout(self, profile_id: UUID) -> tuple[Profile, bool]:
         profile, current = self._cache.checkout(profile_id)

@@ -7,6 +7,9 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Mapper
 
 
 class Clock(ABC):
@@ -54,6 +57,60 @@ class VaultWrites:
 
     def __bool__(self) -> bool:
         return bool(self.add or self.remove)
+
+
+@dataclass(frozen=True)
+class WrappedKey:
+    """A profile's data key as stored: wrapped by a key of the master key's, named by its id."""
+
+    profile_id: UUID
+    key_id: str
+    nonce: bytes
+    wrapped: bytes
+
+    def __repr__(self) -> str:
+        return f"WrappedKey(profile_id={self.profile_id}, key_id={self.key_id!r})"
+
+
+@dataclass(frozen=True)
+class SideWrites:
+    """What a command writes beside its events, in their transaction (see application.writes)."""
+
+    vault: VaultWrites = field(default_factory=VaultWrites)
+    new_key: WrappedKey | None = None  # a new profile's data key
+    claims: tuple[str, ...] = ()  # e-mail addresses (as compared) the profile now holds
+    releases: tuple[str, ...] = ()  # those it no longer holds
+    erase: UUID | None = None  # a forgotten profile: its key, snapshots and claims destroyed
+
+    def __bool__(self) -> bool:
+        return bool(self.vault or self.new_key or self.claims or self.releases or self.erase)
+
+
+class EmailTaken(Exception):
+    """Another profile holds this e-mail address (raised by the recorder, in the transaction)."""
+
+
+class PersonalData(ABC):
+    """Each profile's personal values encrypted under a data key of its own (privacy.md)."""
+
+    @abstractmethod
+    def protect(self, mapper: Mapper[UUID]) -> Mapper[UUID]:
+        """The event store's mapper, encrypting and decrypting the personal values."""
+
+    @abstractmethod
+    def new_key(self, profile_id: UUID) -> WrappedKey:
+        """A data key for a new profile: usable at once, stored with its registration."""
+
+    @abstractmethod
+    def forget(self, profile_id: UUID) -> None:
+        """Keep no copy of a destroyed key (after erasure, or a registration not recorded)."""
+
+
+class EmailDirectory(ABC):
+    """Which profile holds an e-mail address (as `email_key` spells it)."""
+
+    @abstractmethod
+    def email_owner(self, key: str) -> UUID | None: ...
 
 
 class CardVault(ABC):

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from application.base import CommandApplication
 from application.context import CommandContext
 from application.errors import store_errors
-from application.ports import CommandResult
-from domain.errors import RuleViolation
+from application.ports import CommandResult, EmailDirectory
+from application.store import as_uuid
+from application.writes import Prepared
+from domain.errors import ProfileNotFound, RuleViolation
 from domain.events import Meta
 from domain.inputs import (
     AdditionalInfoInput,
@@ -25,6 +27,7 @@ from domain.inputs import (
     parse,
 )
 from domain.profile import Profile
+from domain.sections.contact_information import email_key, normalise_email
 from domain.sections.credit_card import card_brand_info, check_card
 from domain.sections.newsletters import Decision, resolve_categories
 from domain.sections.password import Strength, estimate_strength, generate_password
@@ -53,8 +56,27 @@ class ProfileService(CommandApplication):
         except RuleViolation as refusal:
             raise self._settled(ctx, fingerprint, refusal) from None
         password_hash = self.hasher.hash(reg.password)
-        profile = Profile.register(fields, password_hash, self._meta(ctx))
-        return self._commit(profile, ctx, fingerprint)
+        profile_id = uuid4()
+        new_key = self.personal.new_key(profile_id) if self.personal is not None else None
+        profile = Profile.register(fields, password_hash, self._meta(ctx), profile_id)
+        try:
+            return self._commit(profile, ctx, fingerprint, prepared=Prepared(new_key=new_key))
+        except BaseException as failed:
+            if self.personal is not None:  # its key was not recorded: no copy kept
+                self.personal.forget(profile_id)
+            if isinstance(failed, RuleViolation):  # email_taken, found as it is recorded
+                raise self._settled(ctx, fingerprint, failed) from None
+            raise
+
+    def erase(self, profile_id: UUID, basis: str, ctx: CommandContext) -> CommandResult:
+        """Forget the person (privacy.md): ProfileErased, their data key destroyed with their
+        snapshots, card number and e-mail claim, in the event's transaction."""
+        result = self._command(
+            "erase", profile_id, ctx, {"basis": basis}, lambda p, m: p.erase(basis, m)
+        )
+        if self.personal is not None:
+            self.personal.forget(as_uuid(profile_id))
+        return result
 
     def change_contact(
         self, profile_id: UUID, data: ContactPatch | Data, ctx: CommandContext
@@ -150,7 +172,7 @@ class ProfileService(CommandApplication):
             profile.register_card(summary, meta)
 
         args = {**card.model_dump(exclude={"number"}), "fingerprint": fingerprint}
-        return self._command("register_card", profile_id, ctx, args, act, sealed)
+        return self._command("register_card", profile_id, ctx, args, act, Prepared(sealed))
 
     def remove_card(self, profile_id: UUID, confirm: bool, ctx: CommandContext) -> CommandResult:
         return self._command(
@@ -202,6 +224,15 @@ class ProfileService(CommandApplication):
     # Queries
     def may_send(self, profile_id: UUID, kind: str) -> Decision:
         return self.get_profile(profile_id).may_send(kind, self.categories)
+
+    def profile_holding(self, email: str) -> UUID:
+        """The profile holding this e-mail address (normalised as registration does)."""
+        key = email_key(normalise_email(email))
+        directory = self.recorder if isinstance(self.recorder, EmailDirectory) else None
+        owner = directory.email_owner(key) if directory is not None else None
+        if owner is None:
+            raise ProfileNotFound("with that e-mail address")
+        return owner
 
     @staticmethod
     def password_strength(password: str, user_inputs: Sequence[str] = ()) -> Strength:

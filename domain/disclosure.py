@@ -40,7 +40,10 @@ def holder_contact(state: ProfileState) -> dict[str, Any]:
 
 
 def profile_record(state: ProfileState) -> dict[str, Any]:
-    """The profile as the read side shows it (view and time travel alike): never a secret."""
+    """The profile as the read side shows it (view and time travel alike): never a secret;
+    of a forgotten profile, that it was."""
+    if state.get("erased"):
+        return {"profile_id": state["profile_id"], "version": state["version"], "erased": True}
     others = [
         {
             "contact_id": contact_id,
@@ -113,6 +116,7 @@ SHOWN_FIELDS: dict[type[ev.ProfileEvent], dict[str, Shown]] = {
         name: (name, _as_is) for name in ("categories", "consent", "renewed")
     },
     ev.NewsletterUnsubscribed: {"categories": ("categories", _as_is)},
+    ev.ProfileErased: {"basis": ("basis", _as_is)},
 }
 
 

@@ -45,6 +45,7 @@ class RuleViolation(DomainError):
             # A. Contact information
             "immutable_field",
             "invalid_email",
+            "email_taken",
             "invalid_phone",
             "invalid_country",
             "invalid_postal_code",
@@ -115,6 +116,16 @@ class ProfileNotFound(DomainError):
 
     def __init__(self, profile_id: UUID | str) -> None:
         super().__init__(f"No profile {profile_id}.")
+        self.profile_id = str(profile_id)
+
+
+class ProfileWasErased(DomainError):
+    """The profile's person was forgotten: nothing of them may be read or changed (HTTP 410)."""
+
+    code = "profile_erased"
+
+    def __init__(self, profile_id: UUID | str) -> None:
+        super().__init__(f"Profile {profile_id} was erased.")
         self.profile_id = str(profile_id)
 
 

@@ -137,6 +137,12 @@ class NewsletterUnsubscribed(ProfileEvent):
     categories: list[str]
 
 
+class ProfileErased(ProfileEvent):
+    """The person is forgotten (privacy.md): their data key is destroyed; no personal value."""
+
+    basis: str
+
+
 EVENT_CLASSES: tuple[type[ProfileEvent], ...] = (
     ProfileRegistered,
     ContactChanged,
@@ -153,6 +159,7 @@ EVENT_CLASSES: tuple[type[ProfileEvent], ...] = (
     SocialAccountUnlinked,
     NewsletterSubscriptionsChanged,
     NewsletterUnsubscribed,
+    ProfileErased,
 )
 
 SECTION_OF_EVENT: dict[str, str] = {
@@ -171,5 +178,6 @@ SECTION_OF_EVENT: dict[str, str] = {
     "SocialAccountUnlinked": "social",
     "NewsletterSubscriptionsChanged": "newsletters",
     "NewsletterUnsubscribed": "newsletters",
+    "ProfileErased": "privacy",
 }
 SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(SECTION_OF_EVENT.values()))

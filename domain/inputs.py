@@ -99,6 +99,10 @@ class Subscription(Input):
     consent: Consent
 
 
+class Erasure(Input):
+    basis: Literal["customer_request", "retention_expired", "legal_obligation"]
+
+
 M = TypeVar("M", bound=Input)
 
 

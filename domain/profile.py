@@ -10,7 +10,8 @@ from uuid import UUID, uuid4
 from eventsourcing.domain import Aggregate
 
 from domain import events as ev
-from domain.errors import RuleViolation
+from domain.erasure import check_basis
+from domain.errors import ProfileWasErased, RuleViolation
 from domain.events import Meta
 from domain.inputs import (
     AdditionalInfoInput,
@@ -268,7 +269,23 @@ class Profile(Aggregate):
                 **meta.fields(),
             )
 
+    # Erasure (privacy.md)
+    @property
+    def erased(self) -> bool:
+        return bool(self.state.get("erased"))
+
+    def check_not_erased(self) -> None:
+        if self.erased:
+            raise ProfileWasErased(self.id)
+
+    def erase(self, basis: str, meta: Meta) -> None:
+        """Forget the person: the event says only why; the store destroys their data key."""
+        self.check_not_erased()
+        self.trigger_event(ev.ProfileErased, basis=check_basis(basis), **meta.fields())
+
     def may_send(self, kind: str, known_categories: Collection[str]) -> Decision:
+        if self.erased:
+            return Decision(False, "profile_erased")
         return may_send(
             kind,
             self.state["newsletters"],

@@ -9,7 +9,7 @@ reader can tell an untouched part by its identity.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypedDict, TypeVar, cast
+from typing import Any, NotRequired, TypedDict, TypeVar, cast
 
 from domain import events as ev
 from domain.sections.account_preferences import DEFAULT_PREFERENCES
@@ -39,8 +39,10 @@ class ProfileState(TypedDict):
     rejected_attempts: list[str]  # the last wrong-password instants, ISO 8601
     registered_at: str
     updated_at: str
+    erased: NotRequired[bool]  # True once the person is forgotten (domain.erasure)
 
 
+ERASED = "[erased]"  # what stands for a personal value once its person is forgotten
 E = TypeVar("E", bound=ev.ProfileEvent)
 Evolver = Callable[[ProfileState, Any], ProfileState]
 _EVOLVERS: dict[type[ev.ProfileEvent], Evolver] = {}
@@ -196,3 +198,37 @@ def _unsubscribed(state: ProfileState, event: ev.NewsletterUnsubscribed) -> Prof
     state["newsletters"] = {}
     state["unsubscribed_at"] = event.timestamp.isoformat()
     return state
+
+
+@_on(ev.ProfileErased)
+def _erased(state: ProfileState, event: ev.ProfileErased) -> ProfileState:
+    return erased_state(state)
+
+
+def _gone(value: Any) -> Any:  # noqa: ANN401
+    return None if value is None else ERASED
+
+
+def _all_gone(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: _gone(value) for key, value in values.items()}
+
+
+def erased_state(state: ProfileState) -> ProfileState:
+    """The skeleton of a state: every personal value replaced, the newsletters left, no secret.
+    The same whether the values were still readable or were erased already."""
+    erased = state.copy()
+    for name in ("first_name", "last_name", "email", "phone"):
+        cast(dict[str, Any], erased)[name] = _gone(cast(dict[str, Any], state)[name])
+    erased["address"] = _all_gone(state["address"])
+    erased["additional_info"] = _all_gone(state["additional_info"])
+    erased["contacts"] = {
+        contact_id: {**_all_gone(contact), "roles": list(contact["roles"])}
+        for contact_id, contact in state["contacts"].items()
+    }
+    erased["card"] = None if state["card"] is None else _all_gone(state["card"])
+    erased["social"] = _all_gone(state["social"])
+    erased["newsletters"] = {}
+    erased["password_hash"] = None
+    erased["rejected_attempts"] = []
+    erased["erased"] = True
+    return erased

@@ -69,6 +69,11 @@ class AuditRecorder(ViewRecorder):
         `step(last state)` gives the new one and the entry to append, or None for nothing."""
 
     @abstractmethod
+    def erase(self, profile_id: str, tracking: Tracking) -> None:
+        """In the transaction of `tracking` (the batch's): keep each earlier entry's skeleton,
+        every change's before and after erased (privacy.md)."""
+
+    @abstractmethod
     def entries(
         self,
         *,
@@ -119,6 +124,7 @@ class AudienceChange:
     consent: Mapping[str, Any] = field(default_factory=dict)  # for new and renewed categories
     renewed: Sequence[str] = ()  # categories kept whose consent this one replaces
     unsubscribed_at: str | None = None
+    erased: bool = False  # the person is forgotten: out of every audience, sent nothing
 
 
 @dataclass(frozen=True)
@@ -127,6 +133,7 @@ class Communications:
     newsletters: dict[str, dict[str, Any]]  # category -> consent
     domain_suggestions: bool
     unsubscribed_at: str | None
+    erased: bool = False
 
 
 class AudienceRecorder(ViewRecorder):

@@ -72,6 +72,11 @@ class AuditProjection(Projection[AuditRecorder]):
             tracking,
         )
 
+    @process_event.register
+    def erased(self, event: ev.ProfileErased, tracking: Tracking) -> None:
+        self.profile_event(event, tracking)
+        self.view.erase(str(event.originator_id), tracking)
+
 
 class AudienceProjection(Projection[AudienceRecorder]):
     name = "newsletter_audience"
@@ -123,6 +128,13 @@ class AudienceProjection(Projection[AudienceRecorder]):
             event.originator_version,
             categories=[],
             unsubscribed_at=event.timestamp.isoformat(),
+        )
+        self.view.record(change, tracking)
+
+    @process_event.register
+    def erased(self, event: ev.ProfileErased, tracking: Tracking) -> None:
+        change = AudienceChange(
+            str(event.originator_id), event.originator_version, categories=[], erased=True
         )
         self.view.record(change, tracking)
 

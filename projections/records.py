@@ -10,7 +10,7 @@ from typing import Any
 
 from domain import events as ev
 from domain.disclosure import without_secrets
-from domain.state import ProfileState, evolve
+from domain.state import ERASED, ProfileState, evolve
 
 _NOT_DIFFED = (
     "profile_id", "version", "registered_at", "updated_at", "password_hash", "rejected_attempts"
@@ -21,6 +21,8 @@ def card_text(card: Mapping[str, Any] | None) -> str | None:
     """A card summary for the audit trail: 'brand last4 MM/YYYY holder'."""
     if card is None:
         return None
+    if ERASED in card.values():
+        return ERASED
     return (
         f"{card.get('brand')} {card.get('last4')} "
         f"{int(card.get('exp_month') or 0):02d}/{card.get('exp_year')} {card.get('holder_name')}"

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
-from application.ports import IdempotencyRecord, VaultWrites, outcome_from_json
+from application.ports import (
+    EmailTaken,
+    IdempotencyRecord,
+    SideWrites,
+    VaultWrites,
+    outcome_from_json,
+)
 
 IDEMPOTENCY_TABLE = "idempotency_keys"
 # The card vault's numbers: written and deleted in the transaction of the command that uses
@@ -21,6 +27,71 @@ def vault_table_statement(blob: str) -> str:
         f"CREATE TABLE IF NOT EXISTS {VAULT_TABLE} (token TEXT PRIMARY KEY, "
         f"nonce {blob} NOT NULL, ciphertext {blob} NOT NULL, key_id TEXT)"
     )
+
+
+KEYS_TABLE = "profile_keys"  # each profile's data key, wrapped (privacy.md)
+CLAIMS_TABLE = "email_claims"  # which profile holds each e-mail address
+
+
+def side_table_statements(blob: str) -> list[str]:
+    """The tables a command writes beside its events: the vault, data keys, e-mail claims."""
+    return [
+        vault_table_statement(blob),
+        f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} (profile_id TEXT PRIMARY KEY, "
+        f"key_id TEXT NOT NULL, nonce {blob} NOT NULL, wrapped {blob} NOT NULL)",
+        f"CREATE TABLE IF NOT EXISTS {CLAIMS_TABLE} (email TEXT PRIMARY KEY, "
+        "profile_id TEXT NOT NULL)",
+        f"CREATE INDEX IF NOT EXISTS {CLAIMS_TABLE}_by_profile ON {CLAIMS_TABLE} (profile_id)",
+    ]
+
+
+class Cursor(Protocol):
+    def execute(self, sql: Any, params: Any = ...) -> Any: ...  # noqa: ANN401
+    def fetchone(self) -> Any: ...  # noqa: ANN401
+
+
+def write_beside(
+    cursor: Cursor,
+    side: SideWrites | None,
+    profile_id: UUID | str | None,
+    mark: str,
+    snapshot_rows: tuple[Any, Any] | None = None,
+) -> None:
+    """In the events' transaction: the vault's numbers, a new data key, the e-mail claims
+    (EmailTaken if another profile holds one), and what an erasure destroys. `snapshot_rows`:
+    the statement deleting a profile's snapshots, and its parameter."""
+    if not side:
+        return
+    for statement, params in vault_statements(side.vault, mark):
+        cursor.execute(statement, params)
+    if (key := side.new_key) is not None:
+        cursor.execute(
+            f"INSERT INTO {KEYS_TABLE} (profile_id, key_id, nonce, wrapped) "
+            f"VALUES ({mark}, {mark}, {mark}, {mark})",
+            (str(key.profile_id), key.key_id, key.nonce, key.wrapped),
+        )
+    owner = str(profile_id)
+    for email in side.releases:
+        cursor.execute(
+            f"DELETE FROM {CLAIMS_TABLE} WHERE email = {mark} AND profile_id = {mark}",
+            (email, owner),
+        )
+    for email in side.claims:
+        cursor.execute(f"SELECT profile_id FROM {CLAIMS_TABLE} WHERE email = {mark}", (email,))
+        held = cursor.fetchone()
+        if held is not None and held["profile_id"] != owner:
+            raise EmailTaken
+        if held is None:
+            cursor.execute(
+                f"INSERT INTO {CLAIMS_TABLE} (email, profile_id) VALUES ({mark}, {mark})",
+                (email, owner),
+            )
+    if side.erase is not None:
+        erased = str(side.erase)
+        cursor.execute(f"DELETE FROM {KEYS_TABLE} WHERE profile_id = {mark}", (erased,))
+        cursor.execute(f"DELETE FROM {CLAIMS_TABLE} WHERE profile_id = {mark}", (erased,))
+        if snapshot_rows is not None:
+            cursor.execute(*snapshot_rows)
 
 
 def vault_statements(vault: VaultWrites | None, mark: str) -> list[tuple[str, tuple[Any, ...]]]:

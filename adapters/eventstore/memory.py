@@ -18,7 +18,15 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, EnvType, resolve_topic
 
-from application.ports import IdempotencyLedger, IdempotencyRecord, SealedNumber, VaultWrites
+from application.ports import (
+    EmailDirectory,
+    EmailTaken,
+    IdempotencyLedger,
+    IdempotencyRecord,
+    SealedNumber,
+    SideWrites,
+    WrappedKey,
+)
 
 MEMORY_STORE = "MEMORY_STORE"
 
@@ -33,8 +41,18 @@ class MemorySnapshotRecorder(popo.POPOAggregateRecorder):
     def has(self, originator_id: UUID | str, version: int) -> bool:
         return bool(super().select_events(originator_id, gt=version - 1, lte=version))
 
+    def forget(self, originator_id: UUID) -> None:
+        """Delete every snapshot of a profile (held under the recorder's lock)."""
+        kept = [e for e in self._stored_events if str(e.originator_id) != str(originator_id)]
+        self._stored_events.clear()
+        self._stored_events_index.clear()
+        for event in kept:  # the library's own list and index, rebuilt without the profile
+            self._stored_events.append(event)
+            index = self._stored_events_index[str(event.originator_id)]
+            index[event.originator_version] = len(self._stored_events) - 1
 
-class MemoryProfileRecorder(popo.POPOApplicationRecorder, IdempotencyLedger):
+
+class MemoryProfileRecorder(popo.POPOApplicationRecorder, IdempotencyLedger, EmailDirectory):
     """Records a command at once: its events, its idempotency record and its due snapshot, or
     nothing (IntegrityError) if a version is taken, does not follow the last one, or a key is."""
 
@@ -44,6 +62,8 @@ class MemoryProfileRecorder(popo.POPOApplicationRecorder, IdempotencyLedger):
         self.snapshots = MemorySnapshotRecorder(self)
         self._records: dict[str, IdempotencyRecord] = {}
         self.vault: dict[str, SealedNumber] = {}  # the card vault's numbers, by token
+        self.data_keys: dict[UUID, WrappedKey] = {}  # each profile's data key
+        self.claims: dict[str, UUID] = {}  # e-mail address (as compared) -> its profile
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any  # noqa: ANN401
@@ -63,12 +83,36 @@ class MemoryProfileRecorder(popo.POPOApplicationRecorder, IdempotencyLedger):
                 self._records[record.key] = record
             if snapshot is not None:
                 self.snapshots.insert_events([snapshot])
-            vault: VaultWrites | None = kwargs.get("vault")
-            if vault:
-                self.vault.update((sealed.token, sealed) for sealed in vault.add)
-                for token in vault.remove:
-                    self.vault.pop(token, None)
+            side: SideWrites | None = kwargs.get("side")
+            if side:
+                self._write_beside(side, stored_events[0].originator_id if stored_events else None)
         return notification_ids
+
+    def _write_beside(self, side: SideWrites, profile_id: UUID | str | None) -> None:
+        """What SQL recorders write in the events' transaction (its checks come first)."""
+        owner = UUID(str(profile_id)) if profile_id is not None else None
+        for email in side.claims:
+            if self.claims.get(email, owner) != owner:
+                raise EmailTaken
+        self.vault.update((sealed.token, sealed) for sealed in side.vault.add)
+        for token in side.vault.remove:
+            self.vault.pop(token, None)
+        if side.new_key is not None:
+            self.data_keys[side.new_key.profile_id] = side.new_key
+        for email in side.releases:
+            if self.claims.get(email) == owner:
+                del self.claims[email]
+        for email in side.claims:
+            if owner is not None:
+                self.claims[email] = owner
+        if side.erase is not None:
+            self.data_keys.pop(side.erase, None)
+            self.claims = {e: p for e, p in self.claims.items() if p != side.erase}
+            self.snapshots.forget(side.erase)
+
+    def email_owner(self, key: str) -> UUID | None:
+        with self.transaction:
+            return self.claims.get(key)
 
     def _check_sequence(self, stored_events: Sequence[StoredEvent]) -> None:
         """Refuse an event whose predecessor is not recorded (as the SQL recorders do)."""

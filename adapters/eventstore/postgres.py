@@ -6,19 +6,21 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
 from adapters.eventstore.ledger import (
+    CLAIMS_TABLE,
     IDEMPOTENCY_TABLE,
     record_from_row,
+    side_table_statements,
     snapshots_table,
-    vault_statements,
-    vault_table_statement,
+    write_beside,
 )
-from application.ports import IdempotencyLedger, IdempotencyRecord
+from application.ports import EmailDirectory, IdempotencyLedger, IdempotencyRecord, SideWrites
 
 
 def _as_one_row(
@@ -75,7 +77,7 @@ RETRY_AFTER = 0.05
 _KEY_PARAMS = "ikey text, ifingerprint text, iresult text, iat timestamptz"
 
 
-class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
+class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger, EmailDirectory):
     """Records a command in one statement (one round trip, one transaction): a server-side
     function writes the idempotency record and a due snapshot, then locks the events table
     (so notification ids are issued in commit order, gapless), notifies and inserts.
@@ -85,6 +87,8 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
         super().__init__(*args, **kwargs)
         schema = self.datastore.schema
         self.idempotency_table = Identifier(schema, IDEMPOTENCY_TABLE)
+        self.snapshots_table = Identifier(schema, snapshots_table(self.events_table_name))
+        self.claims_table = Identifier(schema, CLAIMS_TABLE)
         one = Identifier(schema, f"{self.events_table_name}_record_one")
         many = Identifier(schema, f"{self.events_table_name}_record_many")
         event = SQL("{}.{}").format(Identifier(schema), Identifier(self.stored_event_type_name))
@@ -98,7 +102,9 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
                 "result text NOT NULL, created_at timestamptz NOT NULL)"
             ).format(self.idempotency_table)
         )
-        self.sql_create_statements.append(SQL(vault_table_statement("bytea")).format())
+        self.sql_create_statements.extend(
+            SQL(statement).format() for statement in side_table_statements("bytea")
+        )
         self.sql_create_statements.append(
             SQL("CREATE INDEX IF NOT EXISTS {} ON {} (created_at)").format(
                 Identifier(f"{IDEMPOTENCY_TABLE}_by_age"), self.idempotency_table
@@ -167,14 +173,16 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
                 [self._composite(snapshot)] if snapshot is not None else [],
                 *key,
             )
-        vault = vault_statements(kwargs.get("vault"), "%s")
-        if vault:  # a card's number kept or forgotten: in the same transaction as its events
+        side: SideWrites | None = kwargs.get("side")
+        if side:  # written beside the events, in their transaction
             with self.datastore.transaction(commit=True) as curs:
+                profile_id = stored_events[0].originator_id if stored_events else None
+                write_beside(curs, side, profile_id, "%s", (
+                    SQL("DELETE FROM {} WHERE originator_id = %s").format(self.snapshots_table),
+                    (side.erase,),
+                ))
                 curs.execute(statement, params, prepare=True)
-                notification_ids = [row["n"] for row in curs.fetchall()]
-                for vault_statement, vault_params in vault:
-                    curs.execute(SQL(vault_statement).format(), vault_params)
-                return notification_ids
+                return [row["n"] for row in curs.fetchall()]
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement, params, prepare=True)
             return [row["n"] for row in curs.fetchall()]
@@ -191,6 +199,14 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger):
                 (before,),
             )
             return int(curs.rowcount)
+
+    def email_owner(self, key: str) -> UUID | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SELECT profile_id FROM {} WHERE email = %s").format(self.claims_table), (key,)
+            )
+            row = curs.fetchone()
+        return None if row is None else UUID(row["profile_id"])
 
     def find_idempotency_record(self, key: str) -> IdempotencyRecord | None:
         with self.datastore.transaction(commit=False) as curs:

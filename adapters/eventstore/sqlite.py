@@ -16,19 +16,20 @@ from eventsourcing.persistence import (
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
 
 from adapters.eventstore.ledger import (
+    CLAIMS_TABLE,
     IDEMPOTENCY_TABLE,
     id_text,
     record_from_row,
+    side_table_statements,
     snapshots_table,
-    vault_statements,
-    vault_table_statement,
+    write_beside,
 )
 from adapters.eventstore.sql import write_transaction
 from adapters.eventstore.subscription import SQLiteSubscription, events_written
-from application.ports import IdempotencyLedger, IdempotencyRecord
+from application.ports import EmailDirectory, IdempotencyLedger, IdempotencyRecord, SideWrites
 
 
-class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
+class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger, EmailDirectory):
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),
@@ -37,7 +38,7 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
             "result TEXT NOT NULL, created_at TEXT NOT NULL)",
             f"CREATE INDEX IF NOT EXISTS {IDEMPOTENCY_TABLE}_by_age "
             f"ON {IDEMPOTENCY_TABLE} (created_at)",
-            vault_table_statement("BLOB"),
+            *side_table_statements("BLOB"),
         ]
 
     def _insert_events(
@@ -58,8 +59,14 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
                 (id_text(snapshot.originator_id), snapshot.originator_version,
                  snapshot.topic, snapshot.state),
             )
-        for statement, params in vault_statements(kwargs.get("vault"), "?"):
-            c.execute(statement, params)
+        side: SideWrites | None = kwargs.get("side")
+        if side:
+            profile_id = stored_events[0].originator_id if stored_events else None
+            snapshots = snapshots_table(self.events_table_name)
+            erased = None if side.erase is None else id_text(side.erase)
+            write_beside(c, side, profile_id, "?", (
+                f"DELETE FROM {snapshots} WHERE originator_id = ?", (erased,)
+            ))
         return super()._insert_events(c, stored_events, **kwargs)
 
     def _check_sequence(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
@@ -100,6 +107,12 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger):
             )
             c.execute("SELECT changes() AS n")
             return int(c.fetchone()["n"])
+
+    def email_owner(self, key: str) -> UUID | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT profile_id FROM {CLAIMS_TABLE} WHERE email = ?", (key,))
+            row = c.fetchone()
+        return None if row is None else UUID(row["profile_id"])
 
     def find_idempotency_record(self, key: str) -> IdempotencyRecord | None:
         with self.datastore.transaction(commit=False) as c:

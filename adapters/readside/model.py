@@ -134,6 +134,8 @@ class ReadSide:
         state = self.audience.communications(profile_id)
         if state is None:
             raise ProfileNotFound(profile_id)
+        if state.erased:
+            return Decision(False, "profile_erased")
         return may_send(
             kind,
             state.newsletters,

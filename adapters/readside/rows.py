@@ -68,6 +68,7 @@ class Batch:
     states: dict[str, Any] = field(default_factory=dict)  # profile id -> state, None: unknown
     dirty: dict[str, None] = field(default_factory=dict)  # the profile ids to write, in order
     entries: list[dict[str, Any]] = field(default_factory=list)
+    erased: list[str] = field(default_factory=list)  # profiles whose entries lose their values
 
     def accepts(self, notification_id: int) -> bool:
         return self.position is None or notification_id > self.position

@@ -58,7 +58,7 @@ class _Source:
         if log.postgres:
             self.app = ProfileEventStore(env={**log.env, **RUNNER_ENV})
             self.recorder: ApplicationRecorder = self.app.recorder
-            self.mapper: Mapper[Any] = self.app.mapper
+            self.mapper: Mapper[Any] = log.store.mapper  # it decrypts the personal values
             self.datastore: Any = self.app.factory.datastore  # type: ignore[attr-defined]
         else:
             self.recorder = log.store.recorder

@@ -11,7 +11,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from adapters.eventstore.ledger import VAULT_TABLE
 from adapters.eventstore.sql import SqlRunner
-from adapters.security.keys import FINGERPRINTS, VAULT, derive_key, key_id, legacy_key
+from adapters.security.keyring import Keyring
+from adapters.security.keys import FINGERPRINTS, VAULT, derive_key, legacy_key
 from application.ports import CardVault, SealedNumber
 
 FINGERPRINT_HEX = 32
@@ -23,19 +24,22 @@ class SqlCardVault(CardVault):
 
     table = VAULT_TABLE
 
-    def __init__(self, sql: SqlRunner, master_key: bytes) -> None:
+    def __init__(self, sql: SqlRunner, keyring: Keyring, master_key: bytes) -> None:
+        """`master_key`: the one this process started with (fingerprints, rows without a key
+        id); `keyring`: every master key it knows, by id."""
         self._sql = sql
-        self.key_id = key_id(master_key)
-        self._aes = AESGCM(derive_key(master_key, VAULT))
+        self.keyring = keyring
         self._legacy = AESGCM(legacy_key(master_key, VAULT))  # rows written without a key id
         self._fingerprint_key = derive_key(master_key, FINGERPRINTS)
         sql.add_column(self.table, "key_id", "TEXT")  # tables made before key ids
 
     def seal(self, number: str) -> SealedNumber:
         token = "tok_" + secrets.token_urlsafe(18)
-        nonce = os.urandom(12)
-        ciphertext = self._aes.encrypt(nonce, number.encode(), token.encode())
-        return SealedNumber(token, nonce, ciphertext, self.key_id)
+        nonce, kid = os.urandom(12), self.keyring.newest
+        ciphertext = AESGCM(self.keyring.vault_key(kid)).encrypt(
+            nonce, number.encode(), token.encode()
+        )
+        return SealedNumber(token, nonce, ciphertext, kid)
 
     def reveal(self, token: str) -> str | None:
         """For the payment processor's adapter: the full number behind a token."""
@@ -44,9 +48,8 @@ class SqlCardVault(CardVault):
         )
         if row is None:
             return None
-        aes = self._legacy if row["key_id"] is None else self._aes
-        if row["key_id"] not in (None, self.key_id):
-            raise ValueError(f"card vault entry under another key ({row['key_id']})")
+        kid = row["key_id"]
+        aes = self._legacy if kid is None else AESGCM(self.keyring.vault_key(kid))
         plain = aes.decrypt(bytes(row["nonce"]), bytes(row["ciphertext"]), token.encode())
         return plain.decode()
 

@@ -33,6 +33,11 @@ def normalise_email(value: str, field: str = "email") -> str:
     return result.normalized
 
 
+def email_key(email: str) -> str:
+    """An address as compared for its owner: the local part's case is ignored too."""
+    return email.strip().lower()
+
+
 def normalise_phone(value: str, country: str | None, field: str = "phone") -> str:
     """Parse a phone number (region hint: the address country, else CA); return it as E.164."""
     region = (country or DEFAULT_PHONE_REGION).strip().upper()

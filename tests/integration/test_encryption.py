@@ -50,7 +50,8 @@ def test_with_an_events_key_stored_events_and_snapshots_are_unreadable_but_the_a
                 assert b"Gatineau" not in state
                 assert b"first_name" not in state and b"city" not in state
         decrypted = [service.mapper.cipher.decrypt(s) for s in raw_states(container, events_table)]
-        assert any(email.encode() in d for d in decrypted)
+        assert any(b"first_name" in d for d in decrypted)  # the field names under the events key
+        assert not any(email.encode() in d for d in decrypted)  # the values under the profile's
     finally:
         container.close()
 
@@ -62,10 +63,15 @@ def test_with_an_events_key_stored_events_and_snapshots_are_unreadable_but_the_a
         again.close()
 
 
-def test_without_an_events_key_the_events_are_plain_json(service, container, profile_id):
+def test_without_an_events_key_the_events_are_json_with_personal_values_sealed(
+    service, container, profile_id
+):
     (stored,) = service.recorder.select_events(profile_id)
     assert service.mapper.cipher is None
-    assert b'"first_name":"Marie"' in stored.state.replace(b" ", b"")
+    state = stored.state.replace(b" ", b"")
+    assert b'"first_name":{"pii":' in state and b'"language":"fr"' in state
+    assert b"Marie" not in state and b"Tremblay" not in state and b"Montr" not in state
+    assert service.get_profile(profile_id).state["first_name"] == "Marie"
 
 
 def test_the_vault_keeps_card_numbers_encrypted_in_a_table_of_its_own(

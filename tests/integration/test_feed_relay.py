@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -21,8 +21,12 @@ from tests.support import FakeClock, ctx, registration, store_settings
 
 pytestmark = pytest.mark.nats
 
-CARD = {"holder_name": "Marie Tremblay", "number": "4111 1111 1111 1111", "exp_month": 12,
-        "exp_year": 2031}
+CARD = {
+    "holder_name": "Marie Tremblay",
+    "number": "4111 1111 1111 1111",
+    "exp_month": 12,
+    "exp_year": 2031,
+}
 
 
 @pytest.fixture
@@ -77,8 +81,8 @@ def test_every_audit_entry_is_published_once_as_its_cloudevent_in_order(feed, st
     stored = of_profile(stream, profile_id)
     assert [m.msg_id for m in stored] == [f"{profile_id}:{v}" for v in (1, 2, 3)]
     assert [m.subject for m in stored] == [
-        f"{stream.prefix}.{name}" for name in ("ProfileRegistered", "ContactChanged",
-                                               "CardRegistered")
+        f"{stream.prefix}.{name}"
+        for name in ("ProfileRegistered", "ContactChanged", "CardRegistered")
     ]
     assert [m.event for m in stored] == [json.loads(encode(e)) for e in entries]
     assert "4111" not in str([m.event for m in stored]).replace("1111 1111", "")
@@ -101,7 +105,9 @@ def test_a_restarted_relay_whose_position_was_lost_after_the_acks_publishes_noth
         f"DELETE FROM {positions.table} WHERE stream = ?", (stream.name,)
     )
     assert positions.get(stream.name) == 0
-    container.service.change_contact(first, {"email": "marie.after@example.com"}, ctx())
+    container.service.change_contact(
+        first, {"email": f"after.{uuid4().hex[:8]}@example.com"}, ctx()
+    )
     again = container.relay(read_side)
     again.start()
     try:
@@ -161,8 +167,11 @@ def test_nats_killed_in_mid_stream_and_back_leaves_every_event_once_in_order(sto
                 finally:
                     writer.stop()
                     relay.stop()
-                entries = [e for e in read_side.audit.entries(limit=100_000)
-                           if UUID(e["profile_id"]) in writer.profiles]
+                entries = [
+                    e
+                    for e in read_side.audit.entries(limit=100_000)
+                    if UUID(e["profile_id"]) in writer.profiles
+                ]
         finally:
             container.close()
         stored = [m for m in messages(stream) if UUID(m.event["subject"]) in writer.profiles]

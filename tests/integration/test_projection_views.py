@@ -23,14 +23,15 @@ CARD = {
 }
 
 
-
 def caught_up(readside: ReadSide, result) -> None:
     assert readside.wait_for_version(UUID(result.profile_id), result.version, timeout=10)
 
 
 def every_section(service, profile_id: UUID):
     service.change_contact(
-        profile_id, {"email": "m.t@example.com", "address": {"city": "Laval"}}, ctx()
+        profile_id,
+        {"email": f"m.t.{uuid4().hex[:8]}@example.com", "address": {"city": "Laval"}},
+        ctx(),
     )
     service.change_additional_info(profile_id, {"company": "Acme", "job_title": "CTO"}, ctx())
     contact_id = service.add_contact(

@@ -36,6 +36,7 @@ SPEC_EVENTS = {
     "SocialAccountUnlinked",
     "NewsletterSubscriptionsChanged",
     "NewsletterUnsubscribed",
+    "ProfileErased",  # privacy.md
 }
 
 
@@ -48,7 +49,7 @@ def test_event_classes_are_exactly_the_events_named_in_the_spec():
 def test_every_event_belongs_to_one_section_of_the_page():
     assert SECTIONS == (
         "registration", "contact", "additional_info", "account_contacts", "preferences",
-        "password", "card", "social", "newsletters",
+        "password", "card", "social", "newsletters", "privacy",
     )
     assert set(SECTION_OF_EVENT.values()) == set(SECTIONS)
 

@@ -23,6 +23,7 @@ from adapters.entrypoints.http.routes import (
     contact_information,
     credit_card,
     docs,
+    erasure,
     events,
     health,
     integrity,
@@ -43,7 +44,7 @@ Customer profiles of the web-hosting portal, event-sourced.
 Every `/v1` request carries `Authorization: Bearer <token>`; the scopes are
 `profiles:read` (queries and the stateless helpers), `profiles:write` (commands),
 `payment:write` (the card), `audit:read` (audit trails, integrity proofs), `events:read`
-(the event feed). Refusals are
+(the event feed), `privacy:erase` (erasure). Refusals are
 `application/problem+json` with a stable `code`.
 """
 
@@ -99,7 +100,7 @@ def create_app(
     )
     routers = [
         module.router
-        for module in (*sections, profiles, audit, integrity, events, health, docs)
+        for module in (*sections, profiles, erasure, audit, integrity, events, health, docs)
     ]
     for router in routers:
         app.include_router(router)

@@ -203,6 +203,7 @@ READ = requires("profiles:read")
 AUDIT = requires("audit:read")
 WRITE = requires("profiles:write")
 PAY = requires("payment:write")
+ERASE = requires("privacy:erase")
 
 
 async def write_context(
@@ -221,6 +222,14 @@ async def payment_context(
     return _context(caller, if_match, idempotency_key)
 
 
+async def erase_context(
+    caller: Annotated[Caller, Depends(ERASE)],
+    if_match: IfMatch = None,
+    idempotency_key: IdempotencyKey = None,
+) -> CommandContext:
+    return _context(caller, if_match, idempotency_key)
+
+
 Service = Annotated[ProfileService, Depends(get_service)]
 Reads = Annotated[ReadModel, Depends(get_read_model)]
 Histories = Annotated[History, Depends(get_history)]
@@ -228,3 +237,4 @@ Reader = Annotated[Caller, Depends(READ)]
 Auditor = Annotated[Caller, Depends(AUDIT)]
 Write = Annotated[CommandContext, Depends(write_context)]
 Payment = Annotated[CommandContext, Depends(payment_context)]
+Eraser = Annotated[CommandContext, Depends(erase_context)]

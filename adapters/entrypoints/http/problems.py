@@ -23,6 +23,7 @@ from domain.errors import (
     FieldError,
     IdempotencyKeyReused,
     ProfileNotFound,
+    ProfileWasErased,
     RuleViolation,
     VersionConflict,
     VersionNotFound,
@@ -103,6 +104,8 @@ def store_unavailable() -> JSONResponse:
 def status_of(error: DomainError) -> int:
     if isinstance(error, ProfileNotFound | VersionNotFound):
         return 404
+    if isinstance(error, ProfileWasErased):
+        return 410
     if isinstance(error, VersionConflict):
         return 412 if error.expected is not None else 409
     if isinstance(error, IdempotencyKeyReused):
@@ -221,6 +224,7 @@ _DESCRIPTIONS = {
     "the X-Actor given (actor_not_allowed).",
     404: "Unknown profile (profile_not_found) or no such state (version_not_found).",
     409: "Another command changed the profile at the same time, without If-Match.",
+    410: "The profile's person was forgotten (profile_erased).",
     412: "If-Match names another version than the current one (version_conflict).",
     408: "The request body did not arrive in time (request_timeout).",
     413: "The request body exceeds the size limit.",

@@ -214,6 +214,10 @@ class BrandAnswer(Out):
 
 
 # Health
+class ProfileHolding(Out):
+    profile_id: str
+
+
 class Health(Out):
     status: str
 

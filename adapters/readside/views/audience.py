@@ -14,7 +14,7 @@ from adapters.readside.rows import Batch, Rows, canonical_id
 from adapters.readside.views.base import SqlView
 from projections.ports import AudienceChange, AudienceRecorder, Communications
 
-_PROFILE_COLUMNS = ("profile_id", "version", "domain_suggestions", "unsubscribed_at")
+_PROFILE_COLUMNS = ("profile_id", "version", "domain_suggestions", "unsubscribed_at", "erased")
 _CATEGORY_COLUMNS = ("category", "profile_id", "consent")
 
 
@@ -27,6 +27,7 @@ class _Audience:
     unsubscribed_at: str | None
     categories: dict[str, str] = field(default_factory=dict)  # category -> consent (JSON)
     stored: dict[str, str] = field(default_factory=dict)
+    erased: bool = False
 
     def copy(self, stored: dict[str, str]) -> _Audience:
         return _Audience(
@@ -35,6 +36,7 @@ class _Audience:
             self.unsubscribed_at,
             dict(self.categories),
             dict(stored),
+            self.erased,
         )
 
 
@@ -50,15 +52,22 @@ class SqlAudienceView(SqlView, AudienceRecorder):
             f"CREATE INDEX IF NOT EXISTS {self.prefix}_by_profile ON {audience} (profile_id)",
             f"CREATE TABLE IF NOT EXISTS {profiles} (profile_id TEXT PRIMARY KEY, "
             f"version {self.bigint} NOT NULL, domain_suggestions INTEGER NOT NULL, "
-            "unsubscribed_at TEXT)",
+            "unsubscribed_at TEXT, erased INTEGER NOT NULL DEFAULT 0)",
         ]
+
+    def upgrade(self) -> None:
+        """Add what tables made by earlier versions lack: whether the person is forgotten."""
+        self._add_column("_profiles", "erased", "INTEGER NOT NULL DEFAULT 0")
 
     def _load(self, rows: Rows, keys: Sequence[str]) -> dict[str, Any]:
         where, params = self._in("profile_id", keys)
         rows.execute(f"SELECT * FROM {self._table('_profiles')} WHERE {where}", params)
         states = {
             str(row["profile_id"]): _Audience(
-                int(row["version"]), bool(row["domain_suggestions"]), row["unsubscribed_at"]
+                int(row["version"]),
+                bool(row["domain_suggestions"]),
+                row["unsubscribed_at"],
+                erased=bool(row["erased"]),
             )
             for row in rows.all()
         }
@@ -83,10 +92,13 @@ class SqlAudienceView(SqlView, AudienceRecorder):
             batch.rows,
             self._table("_profiles"),
             _PROFILE_COLUMNS,
-            [(key, s.version, int(s.domain_suggestions), s.unsubscribed_at) for key, s in states],
+            [
+                (key, s.version, int(s.domain_suggestions), s.unsubscribed_at, int(s.erased))
+                for key, s in states
+            ],
             "ON CONFLICT (profile_id) DO UPDATE SET version = excluded.version, "
             "domain_suggestions = excluded.domain_suggestions, "
-            "unsubscribed_at = excluded.unsubscribed_at",
+            "unsubscribed_at = excluded.unsubscribed_at, erased = excluded.erased",
         )
         batch.rows.many(
             f"DELETE FROM {self._table()} WHERE profile_id = ? AND category = ?",
@@ -118,6 +130,7 @@ class SqlAudienceView(SqlView, AudienceRecorder):
             if change.domain_suggestions is not None:
                 state.domain_suggestions = change.domain_suggestions
             state.unsubscribed_at = change.unsubscribed_at or state.unsubscribed_at
+            state.erased = state.erased or change.erased
             if change.categories is not None:
                 consent = json.dumps(dict(change.consent))
                 state.categories = {
@@ -155,6 +168,7 @@ class SqlAudienceView(SqlView, AudienceRecorder):
             newsletters=consents,
             domain_suggestions=bool(row["domain_suggestions"]),
             unsubscribed_at=row["unsubscribed_at"],
+            erased=bool(row["erased"]),
         )
 
     def profile_version(self, profile_id: UUID | str) -> int | None:

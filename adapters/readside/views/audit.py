@@ -12,6 +12,7 @@ from eventsourcing.persistence import Tracking
 
 from adapters.readside.rows import Batch, Rows, canonical_id, epoch_us, to_json
 from adapters.readside.views.base import SqlView
+from domain.erasure import erased_changes
 from domain.state import ProfileState
 from projections.ports import AuditRecorder, Entry
 
@@ -46,6 +47,25 @@ class SqlAuditView(SqlView, AuditRecorder):
     def _load(self, rows: Rows, keys: Sequence[str]) -> dict[str, Any]:
         return self._load_records(rows, "_state", keys)
 
+    def erase(self, profile_id: str, tracking: Tracking) -> None:
+        with self._writing(tracking) as batch:
+            if batch is not None:
+                batch.erased.append(profile_id)
+
+    def _erase_entries(self, batch: Batch) -> None:
+        """After the batch's entries are in: every entry of the erased profiles keeps its
+        skeleton only (its changes' fields, before and after erased)."""
+        for profile_id in dict.fromkeys(batch.erased):
+            batch.rows.execute(
+                f"SELECT position, changes FROM {self._table()} WHERE profile_id = ?",
+                (profile_id,),
+            )
+            erased = [
+                (to_json(erased_changes(json.loads(row["changes"]))), row["position"])
+                for row in batch.rows.all()
+            ]
+            batch.rows.many(f"UPDATE {self._table()} SET changes = ? WHERE position = ?", erased)
+
     def _save(self, batch: Batch) -> None:
         self._save_records(batch, "_state")
         self._insert_rows(
@@ -69,6 +89,7 @@ class SqlAuditView(SqlView, AuditRecorder):
                 for entry in batch.entries
             ],
         )
+        self._erase_entries(batch)
 
     def append(
         self,

@@ -92,7 +92,7 @@ def test_every_event_of_a_full_history_carries_its_metadata_with_gapless_version
     events = list(service.events.get(profile_id))
     assert [e.originator_version for e in events] == list(range(1, len(steps) + 2))
     assert {type(e).__name__ for e in events} >= set(SECTION_OF_EVENT) - {
-        "AccountContactRemoved", "CardReplaced", "PasswordChangeRejected"
+        "AccountContactRemoved", "CardReplaced", "PasswordChangeRejected", "ProfileErased"
     }
     for number, event in enumerate(events[1:], start=1):
         assert event.actor == f"service:billing-{number}"

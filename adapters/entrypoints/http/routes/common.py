@@ -12,7 +12,7 @@ from adapters.entrypoints.http.problems import BODY, COMMON, responses
 from adapters.entrypoints.http.schemas import ETAG_HEADER, CommandAnswer
 from application.ports import CommandResult
 
-REFUSALS = responses(*COMMON, 404, 409, 412, 422)
+REFUSALS = responses(*COMMON, 404, 409, 410, 412, 422)
 ProfileId = Annotated[UUID, Path(description="The profile's id.")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="At most this many entries.")]
 

@@ -8,11 +8,19 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, Response
 
-from adapters.entrypoints.http.deps import Histories, Reader, ReadModel, Reads, request_info
+from adapters.entrypoints.http.deps import (
+    Histories,
+    Reader,
+    ReadModel,
+    Reads,
+    Service,
+    request_info,
+)
 from adapters.entrypoints.http.problems import COMMON, ApiError, responses
 from adapters.entrypoints.http.routes.common import ProfileId
-from adapters.entrypoints.http.schemas import ETAG_HEADER, ProfileView
+from adapters.entrypoints.http.schemas import ETAG_HEADER, ProfileHolding, ProfileView
 from application.history import History
+from domain.errors import ProfileWasErased
 
 router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["profiles"])
 
@@ -34,6 +42,8 @@ def _current_state(
     if min_version is not None:
         reads.wait_for_version(profile_id, min_version, timeout=READ_YOUR_WRITES_SECONDS)
     view = reads.profiles.get(profile_id)
+    if view is not None and view.get("erased"):
+        raise ProfileWasErased(profile_id)
     if view is None or (min_version is not None and int(view["version"]) < min_version):
         return history.profile_at(profile_id)
     return view
@@ -43,7 +53,7 @@ def _current_state(
     "/profiles/{profile_id}",
     summary="The profile, now or as it was",
     response_model=ProfileView,
-    responses={**responses(404), 200: {"headers": {**ETAG_HEADER, **MIN_VERSION_HEADER}}},
+    responses={**responses(404, 410), 200: {"headers": {**ETAG_HEADER, **MIN_VERSION_HEADER}}},
 )
 def get_profile(
     profile_id: ProfileId,
@@ -82,3 +92,18 @@ def get_profile(
         response.headers["X-Min-Version-Reached"] = "true" if reached else "false"
     request_info().note(profile_id=str(profile_id), version=int(state["version"]))
     return state
+
+
+@router.get(
+    "/profiles",
+    summary="The profile holding an e-mail address",
+    description="Scope `profiles:read`. The address is normalised as registration does (the "
+    "domain lower-cased, the local part's case ignored).",
+    responses=responses(404),
+)
+def profile_holding(
+    email: Annotated[str, Query(min_length=3, max_length=320, examples=["marie@example.com"])],
+    _caller: Reader,
+    service: Service,
+) -> ProfileHolding:
+    return ProfileHolding(profile_id=str(service.profile_holding(email)))
