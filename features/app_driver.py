@@ -13,7 +13,7 @@ from adapters.feed.source import page
 from adapters.readside.model import ReadSide
 from application.context import CommandContext
 from application.history import History
-from domain.errors import DomainError
+from domain.errors import DomainError, ProfileWasErased
 from features.drivers import (
     COMMANDS,
     Command,
@@ -82,6 +82,12 @@ class AppDriver(Driver):
         assert record is not None, f"no view of profile {profile_id}"
         return record
 
+    def profile(self, profile_id: str) -> Outcome:
+        record = self.caught_up().profiles.get(UUID(profile_id))
+        if record is not None and record.get("erased"):
+            return refusal("", ProfileWasErased(profile_id))
+        return Outcome(answer=record)
+
     def profile_at(
         self, profile_id: str, *, version: int | None = None, as_of: datetime | None = None
     ) -> Outcome:
@@ -110,8 +116,14 @@ class AppDriver(Driver):
 
     def disclosed(self, profile_id: str) -> str:
         events = self.history.events(profile_id)
-        past = [self.history.profile_at(profile_id, version=e["version"]) for e in events]
-        shown = [self.view(profile_id), self.audit(profile_id, limit=1000), events, past]
+        past = [self.profile_at(profile_id, version=e["version"]) for e in events]
+        shown = [
+            self.view(profile_id),
+            self.audit(profile_id, limit=1000),
+            events,
+            [outcome.answer or outcome.code for outcome in past],
+            self.consents(profile_id).answer,
+        ]
         return json.dumps(shown, default=repr)
 
     def may_send(self, profile_id: str, kind: str) -> Outcome:

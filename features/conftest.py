@@ -7,11 +7,16 @@ fast); each scenario registers its own profiles and reads only what it recorded 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 
 import pytest
+from eventsourcing.utils import get_topic
 from pytest_bdd import given, parsers, then
 
 from adapters.bootstrap import Container, build
+from application.context import CommandContext
+from domain.errors import ProfileWasErased
+from domain.events import ProfileRegistered
 from features.drivers import Driver, Outcome, Recorded
 from features.support import Customer, register, words
 from tests.support import FakeClock, store_settings
@@ -56,9 +61,21 @@ def driver(request: pytest.FixtureRequest, container: Container) -> Iterator[Dri
 
 
 @pytest.fixture(autouse=True)
-def scenario_start(driver: Driver, clock: FakeClock) -> int:
-    """The position of the last event recorded before the scenario (and the clock reset)."""
-    return driver.head()
+def scenario_start(driver: Driver, clock: FakeClock, container: Container) -> Iterator[int]:
+    """The position of the last event recorded before the scenario (and the clock reset).
+
+    Afterwards the people the scenario registered are forgotten, so that their e-mail
+    addresses are free for the next scenario (an address belongs to one profile at a time)."""
+    start = driver.head()
+    yield start
+    registered = container.service.recorder.select_notifications(
+        start=start, limit=10_000, inclusive_of_start=False, topics=[get_topic(ProfileRegistered)]
+    )
+    for notification in registered:
+        with suppress(ProfileWasErased):
+            container.service.erase(
+                notification.originator_id, "retention_expired", CommandContext.system()
+            )
 
 
 def recorded_under(driver: Driver, outcome: Outcome, scenario_start: int) -> list[Recorded]:

@@ -107,3 +107,16 @@ Feature: Contact information
       | CA      | D2X 1Y4     |
       | US      | 9021        |
       | FR      | 750         |
+
+  Scenario: An e-mail address belongs to one profile at a time, whatever the case of its letters
+    Given Luc Gagnon also registered with the email luc@example.com
+    When she changes her email to LUC@Example.com
+    Then the command is refused with email_taken on email
+    And no event is recorded
+
+  Scenario: An e-mail address she changed away from is free for another
+    Given she changed her email to marie.t@example.com
+    And Luc Gagnon also registered with the email marie@example.com
+    When she changes her email to marie@example.com
+    Then the command is refused with email_taken on email
+

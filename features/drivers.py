@@ -86,6 +86,10 @@ class Driver(ABC):
         """The current profile view, once the read side has caught up."""
 
     @abstractmethod
+    def profile(self, profile_id: str) -> Outcome:
+        """The current profile as a reader asks for it: answer = the view, or a refusal."""
+
+    @abstractmethod
     def profile_at(
         self, profile_id: str, *, version: int | None = None, as_of: datetime | None = None
     ) -> Outcome:
@@ -176,4 +180,5 @@ COMMANDS: dict[str, Handler] = {
     "unlink_social": lambda s, p, a, c: s.unlink_social(p, a["network"], c),
     "subscribe_newsletters": lambda s, p, a, c: s.subscribe_newsletters(p, a, c),
     "unsubscribe_newsletters": lambda s, p, _, c: s.unsubscribe_newsletters(p, c),
+    "erase": lambda s, p, a, c: s.erase(p, a["basis"], c),
 }

@@ -31,6 +31,7 @@ ROUTES: dict[str, tuple[str, str]] = {
     "unlink_social": ("DELETE", "/v1/profiles/{profile_id}/social/{network}"),
     "subscribe_newsletters": ("PUT", "/v1/profiles/{profile_id}/newsletters"),
     "unsubscribe_newsletters": ("DELETE", "/v1/profiles/{profile_id}/newsletters"),
+    "erase": ("DELETE", "/v1/profiles/{profile_id}"),
 }
 IN_PATH = ("contact_id", "network")
 
@@ -96,7 +97,7 @@ class HttpDriver(Driver):
         if request.expected_version is not None:
             headers["If-Match"] = f'"{request.expected_version}"'
         params = {"confirm": str(args.pop("confirm")).lower()} if "confirm" in args else None
-        body = json.dumps(args) if method != "DELETE" else None
+        body = json.dumps(args) if method != "DELETE" or args else None
         if body is not None:
             headers["Content-Type"] = "application/json"
         response = self.client.request(method, path, content=body, params=params, headers=headers)
@@ -123,6 +124,9 @@ class HttpDriver(Driver):
         view: dict[str, Any] = response.json()
         return view
 
+    def profile(self, profile_id: str) -> Outcome:
+        return self._answer(self._get(f"/v1/profiles/{profile_id}"))
+
     def profile_at(
         self, profile_id: str, *, version: int | None = None, as_of: datetime | None = None
     ) -> Outcome:
@@ -148,9 +152,10 @@ class HttpDriver(Driver):
     def disclosed(self, profile_id: str) -> str:
         view = self._get(f"/v1/profiles/{profile_id}")
         audit = self._get(f"/v1/profiles/{profile_id}/audit", limit=1000)
-        versions = range(1, int(view.json()["version"]) + 1)
+        versions = range(1, len(audit.json()["entries"]) + 1)
         past = [self._get(f"/v1/profiles/{profile_id}", version=v).text for v in versions]
-        return json.dumps([view.text, audit.text, past])
+        consents = self._get(f"/v1/profiles/{profile_id}/consents")
+        return json.dumps([view.text, audit.text, past, consents.text])
 
     def may_send(self, profile_id: str, kind: str) -> Outcome:
         return self._answer(self._get(f"/v1/profiles/{profile_id}/communications/{kind}"))

@@ -18,6 +18,12 @@ Feature: Registration
     Then the command is refused with invalid_email on email
     And no event is recorded
 
+  Scenario: An e-mail address another profile holds is refused, whatever the case of its letters
+    Given Luc Gagnon registered with the email luc@example.com
+    When Marie Tremblay registers with the email LUC@Example.com
+    Then the command is refused with email_taken on email
+    And no event is recorded
+
   Scenario: Malformed input is refused before any rule runs
     When Marie Tremblay registers without a last name
     Then the command is refused with validation_error on last_name

@@ -99,3 +99,8 @@ def registration(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+def unique_email(local: str = "marie", domain: str = "example.com") -> str:
+    """An address no other test holds (a profile's address is its own: email_taken)."""
+    return f"{local}.{uuid4().hex[:8]}@{domain}"

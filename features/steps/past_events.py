@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pytest_bdd import given, parsers
 
-from features.drivers import Driver
+from features.drivers import Driver, Request
 from features.support import Customer, act, done, register, words
 
 
@@ -105,3 +105,25 @@ def changed_password(driver: Driver, customer: Customer, password: str) -> Custo
     args = {"current_password": customer.password, "new_password": password}
     done(act(driver, customer, "change_password", **args))
     return customer.with_password(password)
+
+
+REASONS = {
+    "she asked": "customer_request",
+    "the retention period expired": "retention_expired",
+    "a legal obligation requires it": "legal_obligation",
+}
+
+
+def basis_of(reason: str) -> str:
+    """The legal basis said in words ('she asked'), or as unknown words stand."""
+    return REASONS.get(reason, reason.replace(" ", "_"))
+
+
+@given(parsers.parse("her profile was erased because {reason}"))
+def erased(driver: Driver, customer: Customer, reason: str) -> None:
+    done(act(driver, customer, "erase", Request("support:privacy-officer"), basis=basis_of(reason)))
+
+
+@given(parsers.parse("she changed her phone to {phone}"))
+def changed_phone(driver: Driver, customer: Customer, phone: str) -> None:
+    done(act(driver, customer, "change_contact", phone=phone))

@@ -11,7 +11,7 @@ import pytest
 
 from adapters.security.tokens import SCOPES
 from tests.e2e.support import CARD, CONSENT, Api
-from tests.support import OTHER_STRONG_PASSWORD, STRONG_PASSWORD, registration
+from tests.support import OTHER_STRONG_PASSWORD, STRONG_PASSWORD, registration, unique_email
 
 Body = dict[str, Any] | Callable[[], dict[str, Any]] | None
 
@@ -36,7 +36,7 @@ ENDPOINTS = (
         "PATCH",
         "/v1/profiles/{profile_id}/contact",
         "profiles:write",
-        body={"email": "matrix@example.com"},
+        body=lambda: {"email": unique_email("matrix")},
     ),
     Endpoint(
         "PUT",
@@ -94,6 +94,10 @@ ENDPOINTS = (
     ),
     Endpoint("DELETE", "/v1/profiles/{profile_id}/newsletters", "profiles:write"),
     Endpoint("GET", "/v1/profiles/{profile_id}", "profiles:read"),
+    Endpoint("GET", "/v1/profiles", "profiles:read", needs="email"),
+    Endpoint(
+        "DELETE", "/v1/profiles/{profile_id}", "privacy:erase", body={"basis": "customer_request"}
+    ),
     Endpoint("GET", "/v1/profiles/{profile_id}/audit", "audit:read"),
     Endpoint("GET", "/v1/audit", "audit:read"),
     Endpoint("GET", "/v1/profiles/{profile_id}/consents", "audit:read"),
@@ -133,6 +137,9 @@ def _prepare(api: Api, endpoint: Endpoint) -> tuple[str, dict[str, str]]:
         position = _signed(api)
         if endpoint.path.endswith("/inclusion"):
             params.update(position)
+    if endpoint.needs == "email":
+        params["email"] = unique_email("holder")
+        api.register(email=params["email"])
     if "{profile_id}" in endpoint.path:
         profile_id: UUID = api.register()
         values["profile_id"] = str(profile_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import uuid4
 
 from tests.e2e.support import CARD, CONSENT, Api
-from tests.support import OTHER_STRONG_PASSWORD, STRONG_PASSWORD, registration
+from tests.support import OTHER_STRONG_PASSWORD, STRONG_PASSWORD, registration, unique_email
 
 
 def test_registers_a_profile_with_201_location_and_etag(api: Api):
@@ -22,7 +22,8 @@ def test_registers_a_profile_with_201_location_and_etag(api: Api):
 def test_changes_contact_information_and_answers_the_new_version(api: Api):
     profile_id = api.register()
     response = api.client.patch(
-        f"/v1/profiles/{profile_id}/contact", json={"email": "Marie@Example.COM", "phone": None}
+        f"/v1/profiles/{profile_id}/contact",
+        json={"email": unique_email("Marie", "Example.COM"), "phone": None},
     )
     assert response.status_code == 200, response.text
     assert response.json() == {

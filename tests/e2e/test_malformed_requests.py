@@ -8,6 +8,7 @@ import pytest
 
 import adapters.entrypoints.http.routes.profiles as profile_routes
 from tests.e2e.support import Api
+from tests.support import unique_email
 
 JSON = {"Content-Type": "application/json"}
 
@@ -33,9 +34,7 @@ def test_a_body_that_is_not_utf8_is_a_400_validation_error_on_the_body(api: Api)
 
 
 @pytest.mark.parametrize("depth", [1_000, 20_000])  # 20,000: within the 64 KiB cap
-def test_a_body_nested_a_thousand_deep_is_a_400_validation_error_on_the_body(
-    api: Api, depth: int
-):
+def test_a_body_nested_a_thousand_deep_is_a_400_validation_error_on_the_body(api: Api, depth: int):
     nested = b'{"email": ' + b"[" * depth + b"]" * depth + b"}"
     response = patch_contact(api, nested, JSON)
     assert_body_refused(response, "The request body is nested too deeply.")
@@ -53,7 +52,7 @@ def test_a_body_nested_a_thousand_deep_is_a_400_validation_error_on_the_body(
 def test_a_json_body_sent_as_anything_but_json_is_415_unsupported_media_type(
     api: Api, headers: dict[str, str]
 ):
-    response = patch_contact(api, b'{"email": "plain@example.com"}', headers)
+    response = patch_contact(api, b'{"email": "' + unique_email("plain").encode() + b'"}', headers)
     assert response.status_code == 415
     assert response.headers["Content-Type"] == "application/problem+json"
     assert response.json()["code"] == "unsupported_media_type"
@@ -64,7 +63,9 @@ def test_a_json_body_sent_as_anything_but_json_is_415_unsupported_media_type(
     "content_type", ["application/json; charset=utf-8", "application/merge-patch+json"]
 )
 def test_json_with_parameters_or_a_json_suffix_is_json(api: Api, content_type: str):
-    response = patch_contact(api, b'{"email": "json@example.com"}', {"Content-Type": content_type})
+    response = patch_contact(
+        api, b'{"email": "' + unique_email("json").encode() + b'"}', {"Content-Type": content_type}
+    )
     assert response.status_code == 200, response.text
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 from tests.e2e.support import CARD, CONSENT, Api
+from tests.support import unique_email
 
 
 def _change_email(api: Api, profile_id: UUID, email: str) -> int:
@@ -15,12 +16,13 @@ def _change_email(api: Api, profile_id: UUID, email: str) -> int:
 
 def test_reads_its_own_write_with_min_version(api: Api):
     profile_id = api.register()
-    version = _change_email(api, profile_id, "read.mine@example.com")
+    mine = unique_email("read.mine")
+    version = _change_email(api, profile_id, mine)
     response = api.client.get(f"/v1/profiles/{profile_id}", params={"min_version": version})
     view = response.json()
     assert response.status_code == 200
     assert view["version"] == version
-    assert view["email"] == "read.mine@example.com"
+    assert view["email"] == mine
     assert response.headers["ETag"] == f'"{version}"'
 
 
@@ -41,17 +43,18 @@ def test_the_view_shows_the_card_summary_only_and_never_a_secret(api: Api):
 
 def test_rebuilds_the_profile_as_it_was_at_a_version_and_at_an_instant(api: Api):
     clock = api.container.service.clock
-    profile_id = api.register(email="before@example.com")
+    before = unique_email("before")
+    profile_id = api.register(email=before)
     registered_at = clock.now()
     clock.advance(hours=1)
-    _change_email(api, profile_id, "after@example.com")
+    _change_email(api, profile_id, unique_email("after"))
     at_version = api.client.get(f"/v1/profiles/{profile_id}", params={"version": 1})
     at_instant = api.client.get(
         f"/v1/profiles/{profile_id}", params={"as_of": registered_at.isoformat()}
     )
-    assert at_version.json()["email"] == "before@example.com"
+    assert at_version.json()["email"] == before
     assert at_version.headers["ETag"] == '"1"'
-    assert at_instant.json()["email"] == "before@example.com"
+    assert at_instant.json()["email"] == before
     assert at_instant.json()["version"] == 1
 
 
@@ -80,8 +83,9 @@ def test_refuses_two_moments_at_once(api: Api):
 
 def test_reads_a_profiles_audit_trail_by_pages_and_section(api: Api):
     profile_id = api.register()
-    _change_email(api, profile_id, "one@example.com")
-    version = _change_email(api, profile_id, "two@example.com")
+    one, two = unique_email("one"), unique_email("two")
+    _change_email(api, profile_id, one)
+    version = _change_email(api, profile_id, two)
     api.client.get(f"/v1/profiles/{profile_id}", params={"min_version": version})
     first = api.client.get(f"/v1/profiles/{profile_id}/audit", params={"limit": 2}).json()
     rest = api.client.get(
@@ -95,7 +99,7 @@ def test_reads_a_profiles_audit_trail_by_pages_and_section(api: Api):
     assert rest["next_after"] is None
     assert [e["event"] for e in contact["entries"]] == ["ContactChanged", "ContactChanged"]
     assert contact["entries"][-1]["changes"] == [
-        {"field": "email", "before": "one@example.com", "after": "two@example.com"}
+        {"field": "email", "before": one, "after": two}
     ]
 
 
@@ -124,7 +128,7 @@ def test_follows_every_profiles_audit_entries_in_recorded_order(api: Api):
     start = api.read_side.head()
     first = api.register()
     second = api.register()
-    version = _change_email(api, first, "follow@example.com")
+    version = _change_email(api, first, unique_email("follow"))
     api.client.get(f"/v1/profiles/{first}", params={"min_version": version})
     api.client.get(f"/v1/profiles/{second}", params={"min_version": 1})
     mine: list[dict] = []

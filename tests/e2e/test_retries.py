@@ -13,7 +13,7 @@ from application.history import History
 from domain.events import Meta
 from tests.e2e.support import Api, serve_app
 from tests.integration.readside_support import new_readside
-from tests.support import registration
+from tests.support import registration, unique_email
 
 
 def _events(api: Api, profile_id: UUID) -> list[dict]:
@@ -23,10 +23,12 @@ def _events(api: Api, profile_id: UUID) -> list[dict]:
 def test_applies_a_command_only_at_the_version_named_by_if_match(api: Api):
     profile_id = api.register()
     path = f"/v1/profiles/{profile_id}/contact"
-    applied = api.client.patch(path, json={"email": "a@example.com"}, headers={"If-Match": '"1"'})
-    stale = api.client.patch(path, json={"email": "b@example.com"}, headers={"If-Match": '"1"'})
-    weak = api.client.patch(path, json={"email": "c@example.com"}, headers={"If-Match": 'W/"2"'})
-    malformed = api.client.patch(path, json={"email": "d@example.com"}, headers={"If-Match": "two"})
+    applied = api.client.patch(path, json={"email": unique_email("a")}, headers={"If-Match": '"1"'})
+    stale = api.client.patch(path, json={"email": unique_email("b")}, headers={"If-Match": '"1"'})
+    weak = api.client.patch(path, json={"email": unique_email("c")}, headers={"If-Match": 'W/"2"'})
+    malformed = api.client.patch(
+        path, json={"email": unique_email("d")}, headers={"If-Match": "two"}
+    )
     assert applied.status_code == 200
     assert stale.status_code == 412
     assert stale.json()["code"] == "version_conflict"
@@ -35,9 +37,7 @@ def test_applies_a_command_only_at_the_version_named_by_if_match(api: Api):
     assert [e["version"] for e in _events(api, profile_id)] == [1, 2, 3]
 
 
-@pytest.mark.parametrize(
-    ("if_match", "status", "overtaken"), [(None, 409, 2), ('"2"', 412, 1)]
-)
+@pytest.mark.parametrize(("if_match", "status", "overtaken"), [(None, 409, 2), ('"2"', 412, 1)])
 def test_a_writer_that_loses_a_race_gets_409_without_if_match_and_412_with_it(
     api: Api, monkeypatch: pytest.MonkeyPatch, if_match: str | None, status: int, overtaken: int
 ):
@@ -47,7 +47,7 @@ def test_a_writer_that_loses_a_race_gets_409_without_if_match_and_412_with_it(
     profile_id = api.register()
     assert (
         api.client.patch(
-            f"/v1/profiles/{profile_id}/contact", json={"email": "w@example.com"}
+            f"/v1/profiles/{profile_id}/contact", json={"email": unique_email("w")}
         ).status_code
         == 200
     )
@@ -63,16 +63,19 @@ def test_a_writer_that_loses_a_race_gets_409_without_if_match_and_412_with_it(
     headers = {"If-Match": if_match} if if_match else {}
     with monkeypatch.context() as patch:
         patch.setattr(service.recorder, "insert_events", overtaking_insert)
+        lost_email = unique_email("l")
         lost = api.client.patch(
-            f"/v1/profiles/{profile_id}/contact", json={"email": "l@example.com"}, headers=headers
+            f"/v1/profiles/{profile_id}/contact", json={"email": lost_email}, headers=headers
         )
     assert lost.status_code == status
     assert lost.json()["code"] == "version_conflict"
     events = _events(api, profile_id)
     assert [e["name"] for e in events] == [
-        "ProfileRegistered", "ContactChanged", *["SocialAccountLinked"] * overtaken
+        "ProfileRegistered",
+        "ContactChanged",
+        *["SocialAccountLinked"] * overtaken,
     ]
-    assert "l@example.com" not in repr(events)
+    assert lost_email not in repr(events)
 
 
 def test_concurrent_writers_without_if_match_each_get_200_or_409_and_nothing_is_lost(api: Api):
@@ -80,7 +83,7 @@ def test_concurrent_writers_without_if_match_each_get_200_or_409_and_nothing_is_
 
     def change(n: int) -> int:
         return api.client.patch(
-            f"/v1/profiles/{profile_id}/contact", json={"email": f"race{n}@example.com"}
+            f"/v1/profiles/{profile_id}/contact", json={"email": unique_email(f"race{n}")}
         ).status_code
 
     with ThreadPoolExecutor(max_workers=8) as pool:

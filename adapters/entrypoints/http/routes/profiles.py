@@ -98,8 +98,9 @@ def get_profile(
     "/profiles",
     summary="The profile holding an e-mail address",
     description="Scope `profiles:read`. The address is normalised as registration does (the "
-    "domain lower-cased, the local part's case ignored).",
-    responses=responses(404),
+    "domain lower-cased, the local part's case ignored): 404 when no profile holds it, 422 "
+    "invalid_email when it is not an address.",
+    responses=responses(404, 422),
 )
 def profile_holding(
     email: Annotated[str, Query(min_length=3, max_length=320, examples=["marie@example.com"])],
