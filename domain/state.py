@@ -43,6 +43,13 @@ class ProfileState(TypedDict):
 
 
 ERASED = "[erased]"  # what stands for a personal value once its person is forgotten
+
+
+def unknowable() -> str:
+    """ERASED for a value read without its key: a string of its own, so that two values read
+    so are equal but not the same (a diff cannot tell whether they changed; see
+    projections.records)."""
+    return "".join(("[erased", "]"))
 E = TypeVar("E", bound=ev.ProfileEvent)
 Evolver = Callable[[ProfileState, Any], ProfileState]
 _EVOLVERS: dict[type[ev.ProfileEvent], Evolver] = {}
@@ -98,13 +105,14 @@ def _registered(event: ev.ProfileRegistered) -> ProfileState:
 
 @_on(ev.ContactChanged)
 def _contact_changed(state: ProfileState, event: ev.ContactChanged) -> ProfileState:
-    address = dict(state["address"])
+    address, moved = dict(state["address"]), False
     for name, value in event.changes.items():
         if name.startswith("address."):
             address[name.removeprefix("address.")] = value
+            moved = True
         else:
             cast(dict[str, Any], state)[name] = value
-    if address != state["address"]:
+    if moved:
         state["address"] = address
     return state
 

@@ -52,7 +52,7 @@ def audit_step(
         "correlation_id": event.correlation_id,
         "event": name,
         "section": ev.SECTION_OF_EVENT.get(name, "other"),
-        "changes": changes(event, before, after),
+        "changes": [] if isinstance(event, ev.ProfileErased) else changes(event, before, after),
     }
     return after, entry
 

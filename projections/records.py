@@ -10,10 +10,11 @@ from typing import Any
 
 from domain import events as ev
 from domain.disclosure import without_secrets
-from domain.state import ERASED, ProfileState, evolve
+from domain.state import ERASED, ProfileState, evolve, unknowable
 
 _NOT_DIFFED = (
-    "profile_id", "version", "registered_at", "updated_at", "password_hash", "rejected_attempts"
+    "profile_id", "version", "registered_at", "updated_at", "password_hash", "rejected_attempts",
+    "erased",
 )
 
 
@@ -22,7 +23,7 @@ def card_text(card: Mapping[str, Any] | None) -> str | None:
     if card is None:
         return None
     if ERASED in card.values():
-        return ERASED
+        return unknowable()
     return (
         f"{card.get('brand')} {card.get('last4')} "
         f"{int(card.get('exp_month') or 0):02d}/{card.get('exp_year')} {card.get('holder_name')}"
@@ -83,9 +84,19 @@ def changes(
 
 
 def _change(field: str, before: object, after: object) -> dict[str, Any] | None:
-    if before == after or (_empty(before) and _empty(after)):
+    """A change, unless nothing changed. Values read without their key (erased) are equal but
+    unknown: two of them are the same value only if they are the same object (shared by the
+    states before and after, as evolve shares what an event did not replace)."""
+    same = before == after and (before is after or not _erased(after))
+    if same or (_empty(before) and _empty(after)):
         return None
     return {"field": field, "before": before, "after": after}
+
+
+def _erased(value: object) -> bool:
+    if isinstance(value, dict):
+        return any(_erased(item) for item in value.values())
+    return value == ERASED
 
 
 def _empty(value: object) -> bool:

@@ -24,7 +24,7 @@ from adapters.eventstore.ledger import (
     snapshots_table,
     write_beside,
 )
-from adapters.eventstore.sql import write_transaction
+from adapters.eventstore.sql import forget_freed_pages, write_transaction
 from adapters.eventstore.subscription import SQLiteSubscription, events_written
 from application.ports import EmailDirectory, IdempotencyLedger, IdempotencyRecord, SideWrites
 
@@ -92,6 +92,9 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger, EmailD
         with write_transaction(self.datastore) as c:
             notification_ids = self._insert_events(c, stored_events, **kwargs)
         events_written(self)
+        side: SideWrites | None = kwargs.get("side")
+        if side is not None and side.erase is not None:
+            forget_freed_pages(self.datastore)  # the destroyed key leaves the -wal file too
         return notification_ids
 
     def subscribe(

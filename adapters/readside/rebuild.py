@@ -13,7 +13,7 @@ from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresDatastore
 from psycopg.sql import SQL, Identifier
 
-from adapters.eventstore.sql import write_transaction
+from adapters.eventstore.sql import forget_freed_pages, write_transaction
 from adapters.readside.batch import Member, apply_batch, apply_within, decode
 from adapters.readside.rows import Rows
 from adapters.readside.source import EventLog
@@ -111,6 +111,7 @@ class Rebuild:
                     with suppress(Exception):
                         shadow.view.drop()
                 raise
+        forget_freed_pages(self.log.datastore)  # no page of the replaced tables left behind
         self.on_commit()
         return done
 

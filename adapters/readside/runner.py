@@ -12,12 +12,14 @@ from typing import Any
 from eventsourcing.persistence import ApplicationRecorder, Mapper
 from eventsourcing.projection import Projection
 
+from adapters.eventstore.sql import forget_freed_pages
 from adapters.eventstore.subscription import Wakeup
 from adapters.logging import get_logger
 from adapters.readside.batch import Member, apply_batch, decode
 from adapters.readside.source import EventLog
 from adapters.readside.views.base import SqlView
 from application.store import ProfileEventStore
+from domain.events import ProfileErased
 
 APPLICATION = ProfileEventStore.name
 # On PostgreSQL the runner has a pool of its own (a LISTEN, a reader, a writer); on SQLite it
@@ -216,6 +218,8 @@ class Runners:
             for name, error in outcome.failures.items():
                 self._failed([name], error)
         if outcome.positions:
+            if any(isinstance(event, ProfileErased) for event, _ in events):
+                forget_freed_pages(source.datastore)  # no old page of the views left behind
             self.on_commit()
 
     def _failed(self, names: Sequence[str], error: Exception) -> None:

@@ -15,8 +15,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent
 
-from domain.erasure import ERASED, PERSONAL_FIELDS
+from domain.erasure import PERSONAL_FIELDS
 from domain.events import ProfileEvent
+from domain.state import unknowable
 
 TAG = "pii"  # {"pii": base64(nonce | ciphertext)} stands for an encrypted value
 KeyOf = Callable[[UUID], bytes | None]
@@ -103,7 +104,7 @@ def _opener(key_of: Callable[[], bytes | None], profile_id: UUID) -> Callable[[A
             found.append(AESGCM(key) if key is not None else None)
         aes = found[0]
         if aes is None:
-            return ERASED
+            return unknowable()
         raw = base64.b64decode(value[TAG])
         return json.loads(aes.decrypt(raw[:12], raw[12:], context))
 

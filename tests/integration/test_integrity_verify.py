@@ -16,6 +16,7 @@ from tests.integration.integrity_support import (
     own_store,
     record_events,
 )
+from tests.support import ctx
 
 
 @pytest.fixture
@@ -164,3 +165,13 @@ def test_events_cut_after_the_tree_recorded_them_but_before_any_checkpoint_are_f
     EventTable(container).cut_after(19)
     failed = failure(signed)
     assert failed.position == 20 and "missing from the log" in failed.reason
+
+
+def test_a_store_with_an_erased_profile_still_verifies(container, signed):
+    profile_id = record_events(container, 1)[0]
+    built_and_signed(signed)
+    container.service.erase(profile_id, "customer_request", ctx())  # destroys its data key
+    built_and_signed(signed)
+    report = signed.verify()
+    assert report.events == EventTable(container).positions()[-1]
+    assert report.checkpoints >= 4
