@@ -180,6 +180,7 @@ def build(
     _reuse_recent_connections(service.factory.datastore)  # type: ignore[attr-defined]
     sql = SqlRunner(service.factory.datastore)  # type: ignore[attr-defined]
     data_keys.attach(sql)
+    keyring.attach(sql)
     service.use_vault(SqlCardVault(sql, keyring, master))
     return Container(
         settings=settings, env=env, service=service, sql=sql, keyring=keyring, data_keys=data_keys

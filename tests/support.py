@@ -71,7 +71,7 @@ def store_settings(store: str, tmp_path: Any, **overrides: Any) -> Settings:
     if store == "postgres":
         require_postgres()
         return Settings(
-            database_url=POSTGRES_URL, vault_key=TEST_VAULT_KEY, **{**fast, **overrides}
+            database_url=POSTGRES_URL, **{"vault_key": TEST_VAULT_KEY, **fast, **overrides}
         )
     return Settings(database_url=f"sqlite:///{tmp_path}/profiles.db", **{**fast, **overrides})
 

@@ -30,6 +30,7 @@ def vault_table_statement(blob: str) -> str:
 
 
 KEYS_TABLE = "profile_keys"  # each profile's data key, wrapped (privacy.md)
+ROTATIONS_TABLE = "key_rotations"  # a new master key handed over while a rotation runs
 CLAIMS_TABLE = "email_claims"  # which profile holds each e-mail address
 
 
@@ -42,6 +43,8 @@ def side_table_statements(blob: str) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS {CLAIMS_TABLE} (email TEXT PRIMARY KEY, "
         "profile_id TEXT NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS {CLAIMS_TABLE}_by_profile ON {CLAIMS_TABLE} (profile_id)",
+        f"CREATE TABLE IF NOT EXISTS {ROTATIONS_TABLE} (key_id TEXT PRIMARY KEY, "
+        f"old_key_id TEXT NOT NULL, nonce {blob} NOT NULL, wrapped {blob} NOT NULL)",
     ]
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
@@ -21,6 +22,10 @@ from adapters.eventstore.ledger import (
     write_beside,
 )
 from application.ports import EmailDirectory, IdempotencyLedger, IdempotencyRecord, SideWrites
+
+if TYPE_CHECKING:
+    from psycopg import Cursor
+    from psycopg.rows import DictRow
 
 
 def _as_one_row(
@@ -122,6 +127,21 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger, Em
         self.record_one = SQL("SELECT n FROM {}(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) AS n")\
             .format(one)
         self.record_many = SQL("SELECT n FROM {}(%s, %s, %s, %s, %s, %s) AS n").format(many)
+
+    def _create_table(self, curs: Cursor[DictRow]) -> None:
+        """Create the schema only if it is not the one already there: DDL beside running
+        commands (another process starting) could otherwise deadlock with them."""
+        text = "\n".join(statement.as_string() for statement in self.sql_create_statements)
+        mark = "schema " + hashlib.sha256(text.encode()).hexdigest()[:16]
+        events = f"{self.datastore.schema}.{self.events_table_name}"
+        curs.execute("SELECT obj_description(to_regclass(%s), 'pg_class') AS mark", (events,))
+        row = curs.fetchone()
+        if row is not None and row["mark"] == mark:
+            return
+        super()._create_table(curs)
+        curs.execute(SQL("COMMENT ON TABLE {} IS {}").format(
+            Identifier(self.datastore.schema, self.events_table_name), Literal(mark)
+        ))
 
     def _function(self, name: Identifier, params: Composed, parts: dict[str, str]) -> Composed:
         schema = self.datastore.schema

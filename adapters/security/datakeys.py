@@ -21,6 +21,7 @@ from application.ports import PersonalData, WrappedKey
 
 KEPT = 10_000  # unwrapped keys kept in memory at most
 KEPT_SECONDS = 300.0  # how long one is trusted before it is read again (another process erased?)
+ABSENT_SECONDS = 5.0  # how long "no key" is believed (`keys migrate` may be giving it one)
 _ABSENT = b""  # remembered: the profile has no key (erased, or recorded before keys)
 
 
@@ -89,8 +90,9 @@ class DataKeys(PersonalData):
         )
 
     def _remember(self, profile_id: UUID, key: bytes) -> None:
+        kept = KEPT_SECONDS if key else ABSENT_SECONDS
         with self._lock:
-            self._keys[profile_id] = (self._clock() + KEPT_SECONDS, key)
+            self._keys[profile_id] = (self._clock() + kept, key)
             self._keys.move_to_end(profile_id)
             while len(self._keys) > self._kept:
                 self._keys.popitem(last=False)

@@ -11,9 +11,10 @@ from collections.abc import Callable
 from typing import Any, cast
 from uuid import UUID
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.domain import Snapshot
-from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
 
 from domain.erasure import PERSONAL_FIELDS
 from domain.events import ProfileEvent
@@ -59,8 +60,11 @@ class PersonalMapper(Mapper[UUID]):
         if paths:
             opener = _opener(lambda: self.key_of(event.originator_id), event.originator_id)
             state = vars(event)
-            for path in paths:
-                _apply(state, path, opener)
+            try:
+                for path in paths:
+                    _apply(state, path, opener)
+            except (InvalidTag, ValueError) as error:  # damaged bytes, or a master key unknown
+                raise MapperDeserialisationError(str(error)) from error
         return event
 
 

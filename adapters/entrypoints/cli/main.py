@@ -13,6 +13,7 @@ from adapters.entrypoints.cli import (
     demo,
     history,
     integrity,
+    keys,
     projections,
     relay,
     serve,
@@ -30,7 +31,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-for module in (serve, tokens, projections, relay, audit, integrity, history, demo):
+for module in (serve, tokens, keys, projections, relay, audit, integrity, history, demo):
     module.register(app)
 
 

@@ -31,6 +31,8 @@ async def healthz() -> Health:  # in the event loop: it needs no thread, so none
 def readyz(request: Request, reads: Reads, response: Response) -> Readiness:
     container = request.app.state.container
     store = probe(container.service, container.sql.datastore)
+    if store == "ok" and container.keyring.stale is not None:
+        store = "unreadable"  # started with a master key that was rotated away
     if store != "ok":
         logger.warning("store_not_ready", store=store)
     try:
