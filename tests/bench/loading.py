@@ -57,7 +57,7 @@ def long_history_load(service: ProfileService, env: dict[str, str], events: int,
     long = UUID(service.register(sample_registration(2), bench_ctx()).profile_id)
     if grow_history(service, long, events) != events:
         raise RuntimeError(f"the long history does not have {events} events")
-    cold = ProfileEventStore({**env, "AGGREGATE_CACHE_MAXSIZE": ""})
+    cold = ProfileEventStore({**env, "AGGREGATE_CACHE_MAXSIZE": ""}, personal=service.personal)
     try:
         load_ms(cold, long, 3)
         load_ms(cold, short, 3)

@@ -6,7 +6,8 @@ import time
 from dataclasses import dataclass
 
 from adapters.bootstrap import Container
-from adapters.readside.model import PAGE, VIEW_NAMES
+from adapters.readside.model import VIEW_NAMES
+from adapters.readside.rebuild import PAGE
 
 
 @dataclass(frozen=True)
