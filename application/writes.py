@@ -42,10 +42,19 @@ def vault_writes(events: Sequence[object], sealed: SealedNumber | None) -> Vault
     return VaultWrites(tuple(add), tuple(remove))
 
 
+_WRITING_BESIDE = (
+    ev.ProfileRegistered, ev.ContactChanged, ev.ProfileErased,
+    ev.CardRegistered, ev.CardReplaced, ev.CardRemoved,
+)
+_NONE = SideWrites(VaultWrites((), ()), None, (), (), None)
+
+
 def writes_beside(
     before: ProfileState | None, events: Sequence[object], prepared: Prepared
 ) -> SideWrites:
     """Everything these events (decided on `before`) write beside themselves."""
+    if not any(isinstance(event, _WRITING_BESIDE) for event in events):
+        return _NONE  # the usual command: nothing beside its events
     vault = vault_writes(events, prepared.sealed)
     claims: list[str] = []
     releases: list[str] = []

@@ -22,7 +22,7 @@ from application.ports import PersonalData, WrappedKey
 KEPT = 10_000  # unwrapped keys kept in memory at most
 KEPT_SECONDS = 300.0  # how long one is trusted before it is read again (another process erased?)
 ABSENT_SECONDS = 5.0  # how long "no key" is believed (`keys migrate` may be giving it one)
-_ABSENT = b""  # remembered: the profile has no key (erased, or recorded before keys)
+_ABSENT = None  # remembered: the profile has no key (erased, or recorded before keys)
 
 
 def wrap_context(profile_id: UUID, kid: str) -> bytes:
@@ -40,7 +40,7 @@ class DataKeys(PersonalData):
         self._sql: SqlRunner | None = None
         self._kept = kept
         self._clock = clock
-        self._keys: OrderedDict[UUID, tuple[float, bytes]] = OrderedDict()
+        self._keys: OrderedDict[UUID, tuple[float, AESGCM | None]] = OrderedDict()
         self._lock = threading.Lock()
 
     def attach(self, sql: SqlRunner) -> None:
@@ -48,7 +48,7 @@ class DataKeys(PersonalData):
         self._sql = sql
 
     def protect(self, mapper: Mapper[UUID]) -> Mapper[UUID]:
-        return PersonalMapper(mapper, self.key_of)
+        return PersonalMapper(mapper, self.cipher_of)
 
     def new_key(self, profile_id: UUID) -> WrappedKey:
         key = AESGCM.generate_key(bit_length=256)
@@ -56,24 +56,26 @@ class DataKeys(PersonalData):
         wrapped = AESGCM(self.keyring.wrapping_key(kid)).encrypt(
             nonce, key, wrap_context(profile_id, kid)
         )
-        self._remember(profile_id, key)
+        self._remember(profile_id, AESGCM(key))
         return WrappedKey(profile_id, kid, nonce, wrapped)
 
     def forget(self, profile_id: UUID) -> None:
         with self._lock:
             self._keys.pop(profile_id, None)
 
-    def key_of(self, profile_id: UUID) -> bytes | None:
-        """The profile's data key; None if it has none (erased, or recorded before keys)."""
+    def cipher_of(self, profile_id: UUID) -> AESGCM | None:
+        """The profile's data key, ready to use; None if it has none (erased, or recorded
+        before keys)."""
         now = self._clock()
         with self._lock:
             found = self._keys.get(profile_id)
             if found is not None and found[0] > now:
                 self._keys.move_to_end(profile_id)
-                return found[1] or None
+                return found[1]
         key = self._read(profile_id)
-        self._remember(profile_id, key or _ABSENT)
-        return key
+        cipher = AESGCM(key) if key is not None else _ABSENT
+        self._remember(profile_id, cipher)
+        return cipher
 
     def _read(self, profile_id: UUID) -> bytes | None:
         if self._sql is None:
@@ -89,10 +91,10 @@ class DataKeys(PersonalData):
             bytes(row["nonce"]), bytes(row["wrapped"]), wrap_context(profile_id, kid)
         )
 
-    def _remember(self, profile_id: UUID, key: bytes) -> None:
-        kept = KEPT_SECONDS if key else ABSENT_SECONDS
+    def _remember(self, profile_id: UUID, cipher: AESGCM | None) -> None:
+        kept = KEPT_SECONDS if cipher is not None else ABSENT_SECONDS
         with self._lock:
-            self._keys[profile_id] = (self._clock() + kept, key)
+            self._keys[profile_id] = (self._clock() + kept, cipher)
             self._keys.move_to_end(profile_id)
             while len(self._keys) > self._kept:
                 self._keys.popitem(last=False)

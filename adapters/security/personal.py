@@ -21,7 +21,7 @@ from domain.events import ProfileEvent
 from domain.state import unknowable
 
 TAG = "pii"  # {"pii": base64(nonce | ciphertext)} stands for an encrypted value
-KeyOf = Callable[[UUID], bytes | None]
+CipherOf = Callable[[UUID], AESGCM | None]
 
 
 def _paths(event: object) -> tuple[str, ...] | None:
@@ -34,19 +34,19 @@ class PersonalMapper(Mapper[UUID]):
     """The library's mapper, around its transcoding: personal values sealed before it, opened
     after it. A profile without a key (recorded before keys existed) is stored as it was."""
 
-    def __init__(self, inner: Mapper[UUID], key_of: KeyOf) -> None:
+    def __init__(self, inner: Mapper[UUID], cipher_of: CipherOf) -> None:
         super().__init__(
             transcoder=inner.transcoder, cipher=inner.cipher, compressor=inner.compressor
         )
-        self.key_of = key_of
+        self.cipher_of = cipher_of
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:  # noqa: ANN401
         paths = _paths(domain_event)
         if paths:
-            key = self.key_of(domain_event.originator_id)
-            if key is not None:
+            aes = self.cipher_of(domain_event.originator_id)
+            if aes is not None:
                 state = dict(vars(domain_event))
-                seal = _sealer(key, domain_event.originator_id)
+                seal = _sealer(aes, domain_event.originator_id)
                 for path in paths:
                     _apply(state, path, seal)
                 sealed = object.__new__(type(domain_event))
@@ -58,7 +58,7 @@ class PersonalMapper(Mapper[UUID]):
         event = super().to_domain_event(stored_event)
         paths = _paths(event)
         if paths:
-            opener = _opener(lambda: self.key_of(event.originator_id), event.originator_id)
+            opener = _opener(lambda: self.cipher_of(event.originator_id), event.originator_id)
             state = vars(event)
             try:
                 for path in paths:
@@ -83,20 +83,23 @@ def _apply(state: dict[str, Any], path: str, change: Callable[[Any], Any]) -> No
         state[name] = inner
 
 
-def _sealer(key: bytes, profile_id: UUID) -> Callable[[Any], Any]:
-    aes, context = AESGCM(key), str(profile_id).encode()
+_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _sealer(aes: AESGCM, profile_id: UUID) -> Callable[[Any], Any]:
+    context = str(profile_id).encode()
 
     def seal(value: Any) -> Any:  # noqa: ANN401
         if value is None:
             return None
         nonce = os.urandom(12)
-        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+        text = _encode(value).encode()
         return {TAG: base64.b64encode(nonce + aes.encrypt(nonce, text, context)).decode()}
 
     return seal
 
 
-def _opener(key_of: Callable[[], bytes | None], profile_id: UUID) -> Callable[[Any], Any]:
+def _opener(cipher_of: Callable[[], AESGCM | None], profile_id: UUID) -> Callable[[Any], Any]:
     context = str(profile_id).encode()
     found: list[AESGCM | None] = []
 
@@ -104,8 +107,7 @@ def _opener(key_of: Callable[[], bytes | None], profile_id: UUID) -> Callable[[A
         if not (isinstance(value, dict) and len(value) == 1 and TAG in value):
             return value  # recorded in clear (before keys), or not personal
         if not found:  # the key is looked up once per event, and only if needed
-            key = key_of()
-            found.append(AESGCM(key) if key is not None else None)
+            found.append(cipher_of())
         aes = found[0]
         if aes is None:
             return unknowable()
