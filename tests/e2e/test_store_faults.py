@@ -10,11 +10,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from uuid import UUID
 
 import psycopg
 import pytest
 
 from adapters.bootstrap import Container, build
+from adapters.security.rotation import rotate
 from tests.e2e.support import Api, serve_app
 from tests.support import POSTGRES_URL, ctx, registration, store_settings
 
@@ -94,3 +96,29 @@ def test_events_under_another_key_are_a_500_of_their_own_never_a_404(tmp_path: P
         assert key not in answer.text and wrong not in answer.text
     assert (ready.status_code, ready.json()["store"]) == (503, "unreadable")
     assert unknown.status_code in (400, 404)
+
+
+@pytest.mark.slow
+def test_a_server_started_with_a_rotated_away_master_key_is_not_ready_and_writes_nothing(
+    tmp_path: Path,
+):
+    old = base64.b64encode(os.urandom(32)).decode()
+    written = build(store_settings("sqlite", tmp_path, vault_key=old))
+    try:
+        profile_id = written.service.register(registration(), ctx()).profile_id
+        rotate(written.sql, written.keyring, os.urandom(32), wait=lambda _: None)
+    finally:
+        written.close()
+    container = build(store_settings("sqlite", tmp_path, vault_key=old))
+    try:
+        with serve_app(container, container.read_side()) as api:
+            ready = api.client.get("/readyz")
+            read = api.client.get(f"/v1/profiles/{profile_id}", params={"version": 1})
+            register = api.client.post("/v1/profiles", json=registration())
+        events = container.service.recorder.select_notifications(start=None, limit=100)
+    finally:
+        container.close()
+    assert (ready.status_code, ready.json()["store"]) == (503, "unreadable")
+    assert read.status_code == 500 and read.json()["code"] == "events_unreadable"
+    assert register.status_code == 500 and old not in register.text, register.text
+    assert [event.originator_id for event in events] == [UUID(profile_id)]
