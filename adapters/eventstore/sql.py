@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 import time
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, cast
 
 from eventsourcing.persistence import OperationalError
 from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteTransaction
+from eventsourcing.sqlite import SQLiteConnection, SQLiteCursor, SQLiteDatastore, SQLiteTransaction
 
 Row = Mapping[str, Any]
 
@@ -21,6 +22,9 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Row]: ...
 
 
+_SECURE: weakref.WeakSet[SQLiteConnection] = weakref.WeakSet()  # secure_delete set on these
+
+
 class _Immediate(SQLiteTransaction):
     """A SQLite write transaction that takes the write lock first (BEGIN IMMEDIATE): then a
     writer of another process makes it wait (up to the busy timeout), instead of failing at
@@ -29,7 +33,9 @@ class _Immediate(SQLiteTransaction):
     def __enter__(self) -> SQLiteCursor:
         cursor = self.connection.cursor()
         try:
-            cursor.execute("PRAGMA secure_delete = ON")  # what is deleted is zeroed on disk
+            if self.connection not in _SECURE:  # what is deleted is zeroed on disk
+                cursor.execute("PRAGMA secure_delete = ON")
+                _SECURE.add(self.connection)
             cursor.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as error:
             raise OperationalError(error) from error

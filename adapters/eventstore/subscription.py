@@ -3,6 +3,7 @@ by LISTEN/NOTIFY; the SQLite event store's subscription."""
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from threading import Event, Lock, Thread
@@ -47,7 +48,9 @@ class _Wakers:
 WAKERS = _Wakers()
 
 
+@functools.lru_cache(maxsize=64)
 def database_key(db_name: str) -> str:
+    """One name per database file (resolved once: each write wakes its subscriptions)."""
     if db_name.startswith("file:") or ":memory:" in db_name:
         return db_name
     return os.path.realpath(db_name)
