@@ -6,7 +6,8 @@ import sqlite3
 import time
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from types import TracebackType
 from typing import Any, Protocol, cast
 
 from eventsourcing.persistence import OperationalError
@@ -42,19 +43,44 @@ class _Immediate(SQLiteTransaction):
         return cursor
 
 
-@contextmanager
-def write_transaction(datastore: Any) -> Iterator[Any]:  # noqa: ANN401
+class _SQLiteWrite:
+    """The writer's connection from the pool, in an _Immediate transaction, then back: what
+    `get_connection`, `_Immediate` and the cursor's own context do, without three layers of
+    generator (the command path's every write)."""
+
+    __slots__ = ("_connection", "_cursor", "_pool", "_transaction")
+
+    def __init__(self, datastore: SQLiteDatastore) -> None:
+        self._pool = datastore.pool
+
+    def __enter__(self) -> SQLiteCursor:
+        self._connection = self._pool.get_connection(is_writer=True)
+        try:
+            self._transaction = _Immediate(self._connection, commit=True)
+            self._cursor = self._transaction.__enter__()
+        except BaseException:
+            self._pool.put_connection(self._connection)
+            raise
+        return self._cursor
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            self._cursor.sqlite_cursor.close()
+            self._transaction.__exit__(exc_type, exc, traceback)  # commits, or rolls back
+        finally:
+            self._pool.put_connection(self._connection)
+
+
+def write_transaction(datastore: Any) -> AbstractContextManager[Any]:  # noqa: ANN401
     """A committing transaction's cursor that waits for the write lock on SQLite."""
     if isinstance(datastore, SQLiteDatastore):
-        with (
-            datastore.get_connection(commit=True) as connection,
-            _Immediate(connection, commit=True) as cursor,
-            cursor,
-        ):
-            yield cursor
-        return
-    with datastore.transaction(commit=True) as cursor:
-        yield cursor
+        return _SQLiteWrite(datastore)
+    return cast(AbstractContextManager[Any], datastore.transaction(commit=True))
 
 
 def forget_freed_pages(datastore: Any) -> None:  # noqa: ANN401
