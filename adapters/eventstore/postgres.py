@@ -124,9 +124,11 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger, Em
         self.sql_create_statements.append(self._function(
             many, SQL("events {}[], snapshots {}[], ").format(event, event), _MANY
         ))
+        # As bytes once: a composed query is rendered again (identifiers escaped) per execution.
         self.record_one = SQL("SELECT n FROM {}(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) AS n")\
-            .format(one)
-        self.record_many = SQL("SELECT n FROM {}(%s, %s, %s, %s, %s, %s) AS n").format(many)
+            .format(one).as_bytes()
+        self.record_many = SQL("SELECT n FROM {}(%s, %s, %s, %s, %s, %s) AS n").format(many)\
+            .as_bytes()
 
     def _create_table(self, curs: Cursor[DictRow]) -> None:
         """Create the schema only if it is not the one already there: DDL beside running
