@@ -185,6 +185,10 @@ def run_store(make: Callable[[], AbstractContextManager[BenchStore]],
               args: argparse.Namespace, profiled: list[stages.Profiled]) -> list[Figure]:
     figures: list[Figure] = []
     parts = args.parts.split(",")
+    if "app" in parts:
+        with make() as store:
+            console.log(f"benchmarking {store.name}: application layer ({store.url})")
+            figures += app_layer(store, args.seconds, args.profiles)
     if "stages" in parts:
         with make() as store:
             console.log(f"benchmarking {store.name}: the command path under cProfile")
@@ -195,19 +199,15 @@ def run_store(make: Callable[[], AbstractContextManager[BenchStore]],
         with make() as store:
             console.log(f"benchmarking {store.name}: the CRUD peer")
             figures += crud.crud_figures(store, args.seconds, args.profiles)
-    if "servers" in parts:
-        with make() as store:
-            console.log(f"benchmarking {store.name}: server choices and a bare FastAPI endpoint")
-            figures += servers.server_figures(store, args.seconds, args.http_profiles)
-    if "app" in parts:
-        with make() as store:
-            console.log(f"benchmarking {store.name}: application layer ({store.url})")
-            figures += app_layer(store, args.seconds, args.profiles)
     if "http" in parts:
         with make() as store:
             console.log(f"benchmarking {store.name}: HTTP and rebuild ({store.url})")
             figures += http_figures(store, args.seconds, args.http_profiles)
             figures += rebuild_figures(store)
+    if "servers" in parts:
+        with make() as store:
+            console.log(f"benchmarking {store.name}: server choices and a bare FastAPI endpoint")
+            figures += servers.server_figures(store, args.seconds, args.http_profiles)
     if "integrity" in parts:
         with make() as store:
             console.log(f"benchmarking {store.name}: the tamper-evident log ({store.url})")
