@@ -16,7 +16,19 @@ from rich.console import Console
 from adapters.bootstrap import build
 from adapters.security.tokens import TokenStore
 from application.store import SNAPSHOT_INTERVAL
-from tests.bench import commands, feed, http, integrity, loading, rebuild, strength, whatif
+from tests.bench import (
+    commands,
+    crud,
+    feed,
+    http,
+    integrity,
+    loading,
+    rebuild,
+    servers,
+    stages,
+    strength,
+    whatif,
+)
 from tests.bench.report import Figure, load_average, show
 from tests.bench.stores import BenchStore, postgres_reachable, postgres_store, sqlite_store
 
@@ -32,13 +44,18 @@ def app_layer(store: BenchStore, seconds: float, profiles: int) -> Iterator[Figu
         _, next_round = commands.app_commands_per_second(service, ids, 0.5)  # warm-up
         floor_run = commands.Floor(store, container)
         try:
-            app, floor = commands.interleaved(service, floor_run, ids, seconds, next_round)
+            paired = commands.interleaved_cpu(service, floor_run, ids, seconds, next_round)
         finally:
             floor_run.close()
+        app, floor = paired.app_per_second, paired.floor_per_second
         console.log(f"{store.name}: application layer {app:,.0f}/s, floor {floor:,.0f}/s")
         yield Figure(store.name, "application-layer commands/s (1 thread)", f"{app:,.0f}",
                      f"{floor:,.0f}", app / floor, ">= 0.8x floor (PostgreSQL)",
                      app / floor >= 0.8 if store.settings.is_postgres else None)
+        yield Figure(store.name, "  CPU µs/command of this process (service; floor)",
+                     f"{paired.app_cpu_us:,.0f}", f"{paired.floor_cpu_us:,.0f}",
+                     paired.app_cpu_us / paired.floor_cpu_us,
+                     "(database server's CPU not counted)" if store.settings.is_postgres else "")
         if store.settings.is_postgres:
             yield what_if(store, seconds, profiles)
         worst = 10_000 + SNAPSHOT_INTERVAL - 1  # the most events after the last snapshot
@@ -165,18 +182,32 @@ def feed_rows(store: BenchStore, seconds: float) -> Iterator[Figure]:
 
 
 def run_store(make: Callable[[], AbstractContextManager[BenchStore]],
-              args: argparse.Namespace) -> list[Figure]:
+              args: argparse.Namespace, profiled: list[stages.Profiled]) -> list[Figure]:
     figures: list[Figure] = []
     parts = args.parts.split(",")
     if "app" in parts:
         with make() as store:
             console.log(f"benchmarking {store.name}: application layer ({store.url})")
             figures += app_layer(store, args.seconds, args.profiles)
+    if "stages" in parts:
+        with make() as store:
+            console.log(f"benchmarking {store.name}: the command path under cProfile")
+            results = stages.profile_store(store, args.stage_commands)
+            profiled += results
+            figures += stages.figures(results)
+    if "crud" in parts:
+        with make() as store:
+            console.log(f"benchmarking {store.name}: the CRUD peer")
+            figures += crud.crud_figures(store, args.seconds, args.profiles)
     if "http" in parts:
         with make() as store:
             console.log(f"benchmarking {store.name}: HTTP and rebuild ({store.url})")
             figures += http_figures(store, args.seconds, args.http_profiles)
             figures += rebuild_figures(store)
+    if "servers" in parts:
+        with make() as store:
+            console.log(f"benchmarking {store.name}: server choices and a bare FastAPI endpoint")
+            figures += servers.server_figures(store, args.seconds, args.http_profiles)
     if "integrity" in parts:
         with make() as store:
             console.log(f"benchmarking {store.name}: the tamper-evident log ({store.url})")
@@ -194,25 +225,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="per measured run")
     parser.add_argument("--profiles", type=int, default=200)
     parser.add_argument("--http-profiles", type=int, default=600)
-    parser.add_argument("--parts", default="app,http,integrity,feed",
-                        help="comma-separated: app, http (with rebuild), integrity, feed")
+    parser.add_argument("--stage-commands", type=int, default=2000,
+                        help="commands per profiled workload (stages)")
+    parser.add_argument("--parts", default="app,crud,stages,http,servers,integrity,feed",
+                        help="comma-separated: app, crud (the CRUD peer), stages (cProfile "
+                        "breakdown), http (with rebuild), servers (server choices, a bare "
+                        "endpoint), integrity, feed")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     console.log(f"load average at the start: {load_average()} "
                 "(other processes on this machine skew every figure)")
     figures: list[Figure] = []
+    profiled: list[stages.Profiled] = []
     for name in args.stores.split(","):
         if name == "sqlite":
-            figures += run_store(sqlite_store, args)
+            figures += run_store(sqlite_store, args, profiled)
         elif name == "postgres":
             if not postgres_reachable():
                 console.print("PostgreSQL is not reachable: skipping its figures")
                 continue
-            figures += run_store(postgres_store, args)
+            figures += run_store(postgres_store, args, profiled)
         else:
             parser.error(f"unknown store {name!r}")
     figures += strength.figures()
     show(figures, Console(width=160))
+    stages.show(profiled, Console(width=200))
     console.log(f"benchmark took {time.perf_counter() - started:.0f} s")
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -88,6 +89,7 @@ class Floor:
             raise RuntimeError("run the application commands first")
         self.topic, self.state = row["topic"], bytes(row["state"])
         self.version = 1
+        self.done = 0  # commands run, over every call of commands_per_second
         self.one: Callable[[UUID, int, int], None]
         self.close: Callable[[], None]
         if store.settings.is_postgres:
@@ -105,6 +107,7 @@ class Floor:
             for profile_id in profiles:
                 self.one(profile_id, versions[profile_id], self.version)
             done += len(profiles)
+        self.done += done
         return done / (time.perf_counter() - start)
 
     def _postgres(self, url: str, events_table: str) -> None:
@@ -150,19 +153,43 @@ class Floor:
         self.one, self.close = one, conn.close
 
 
+@dataclass(frozen=True)
+class Paired:
+    """The application layer and its floor, interleaved: commands/s, and this process's CPU
+    µs per command (with PostgreSQL, the server's own CPU is in neither)."""
+
+    app_per_second: float
+    floor_per_second: float
+    app_cpu_us: float
+    floor_cpu_us: float
+
+
 def interleaved(service: ProfileService, floor: Floor, profiles: Sequence[UUID],
                 seconds: float, first_round: int, slices: int = 3) -> tuple[float, float]:
     """Alternate application and floor runs, so a busy neighbour slows both alike."""
-    app_done = floor_done = 0.0
+    paired = interleaved_cpu(service, floor, profiles, seconds, first_round, slices)
+    return paired.app_per_second, paired.floor_per_second
+
+
+def interleaved_cpu(service: ProfileService, floor: Floor, profiles: Sequence[UUID],
+                    seconds: float, first_round: int, slices: int = 3) -> Paired:
+    app_done = floor_done = app_cpu = floor_cpu = 0.0
+    app_count, floor_count = 0, floor.done
     round_no = first_round
     for _ in range(slices):
+        began = time.process_time()
         rate, next_round = app_commands_per_second(service, profiles, seconds / slices, round_no)
+        app_cpu += time.process_time() - began
+        app_count += (next_round - round_no) * len(profiles)
         app_done += rate
         round_no = next_round
-        floor_done += floor.commands_per_second(
-            profiles, current_versions(service, profiles), seconds / slices
-        )
-    return app_done / slices, floor_done / slices
+        versions = current_versions(service, profiles)
+        began = time.process_time()
+        floor_done += floor.commands_per_second(profiles, versions, seconds / slices)
+        floor_cpu += time.process_time() - began
+    floor_count = floor.done - floor_count
+    return Paired(app_done / slices, floor_done / slices,
+                  app_cpu / max(app_count, 1) * 1e6, floor_cpu / max(floor_count, 1) * 1e6)
 
 
 def current_versions(service: ProfileService, profiles: Sequence[UUID]) -> dict[UUID, int]:
