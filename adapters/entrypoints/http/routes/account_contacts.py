@@ -19,6 +19,7 @@ router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["account co
 
 @router.post(
     "/profiles/{profile_id}/contacts",
+    response_model=ContactAddedAnswer,
     status_code=201,
     summary="Add an account contact",
     responses=answered(201),
@@ -29,14 +30,14 @@ def add_contact(
     ctx: Write,
     service: Service,
     response: Response,
-) -> ContactAddedAnswer:
+) -> Response:
     result = service.add_contact(profile_id, body, ctx)
-    command = answer(result, response)
-    return ContactAddedAnswer(**command.model_dump(), contact_id=result.contact_id or "")
+    return answer(result, response, 201, contact_id=result.contact_id or "")
 
 
 @router.delete(
     "/profiles/{profile_id}/contacts/{contact_id}",
+    response_model=CommandAnswer,
     summary="Remove an account contact",
     responses=answered(body=False),
 )
@@ -46,5 +47,5 @@ def remove_contact(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.remove_contact(profile_id, contact_id, ctx), response)

@@ -19,6 +19,7 @@ router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["account pr
 
 @router.patch(
     "/profiles/{profile_id}/preferences",
+    response_model=CommandAnswer,
     summary="C: change account preferences",
     responses=answered(),
 )
@@ -28,5 +29,5 @@ def change_preferences(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.change_preferences(profile_id, body, ctx), response)

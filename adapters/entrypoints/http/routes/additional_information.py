@@ -19,6 +19,7 @@ router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["additional
 
 @router.put(
     "/profiles/{profile_id}/additional-info",
+    response_model=CommandAnswer,
     summary="B: set additional information",
     responses=answered(),
 )
@@ -28,5 +29,5 @@ def change_additional_info(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.change_additional_info(profile_id, body, ctx), response)

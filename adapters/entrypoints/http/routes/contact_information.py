@@ -18,7 +18,10 @@ router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["contact in
 
 
 @router.patch(
-    "/profiles/{profile_id}/contact", summary="A: change contact information", responses=answered()
+    "/profiles/{profile_id}/contact",
+    response_model=CommandAnswer,
+    summary="A: change contact information",
+    responses=answered(),
 )
 def change_contact(
     profile_id: ProfileId,
@@ -26,5 +29,5 @@ def change_contact(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.change_contact(profile_id, body, ctx), response)

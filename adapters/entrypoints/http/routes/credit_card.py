@@ -20,6 +20,7 @@ router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["credit car
 
 @router.put(
     "/profiles/{profile_id}/card",
+    response_model=CommandAnswer,
     summary="E: register or replace the card",
     description="Scope `payment:write`.",
     responses=answered(),
@@ -30,12 +31,13 @@ def register_card(
     ctx: Payment,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.register_card(profile_id, body, ctx), response)
 
 
 @router.delete(
     "/profiles/{profile_id}/card",
+    response_model=CommandAnswer,
     summary="E: remove the card",
     description="Scope `payment:write`; needs `?confirm=true`.",
     responses=answered(body=False),
@@ -46,7 +48,7 @@ def remove_card(
     service: Service,
     response: Response,
     confirm: Annotated[bool, Query(description="Must be true.")] = False,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.remove_card(profile_id, confirm, ctx), response)
 
 

@@ -18,6 +18,7 @@ ERASURE_EXAMPLE = {"basis": "customer_request"}
 
 @router.delete(
     "/profiles/{profile_id}",
+    response_model=CommandAnswer,
     summary="Erase the person: crypto-shredding, the history kept as a skeleton",
     description="Scope `privacy:erase`. Records ProfileErased (the basis, no personal value), "
     "destroys the profile's data key, snapshots, card number and e-mail claim; every view "
@@ -31,5 +32,5 @@ def erase(
     ctx: Eraser,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.erase(profile_id, body.basis, ctx), response)

@@ -25,6 +25,7 @@ router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["newsletter
 
 @router.put(
     "/profiles/{profile_id}/newsletters",
+    response_model=CommandAnswer,
     summary="G: subscribe to newsletters",
     responses=answered(),
 )
@@ -34,18 +35,19 @@ def subscribe_newsletters(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.subscribe_newsletters(profile_id, body, ctx), response)
 
 
 @router.delete(
     "/profiles/{profile_id}/newsletters",
+    response_model=CommandAnswer,
     summary="G: unsubscribe from everything",
     responses=answered(body=False),
 )
 def unsubscribe_newsletters(
     profile_id: ProfileId, ctx: Write, service: Service, response: Response
-) -> CommandAnswer:
+) -> Response:
     return answer(service.unsubscribe_newsletters(profile_id, ctx), response)
 
 

@@ -24,7 +24,10 @@ router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["password"]
 
 
 @router.post(
-    "/profiles/{profile_id}/password", summary="D: change the password", responses=answered()
+    "/profiles/{profile_id}/password",
+    response_model=CommandAnswer,
+    summary="D: change the password",
+    responses=answered(),
 )
 def change_password(
     profile_id: ProfileId,
@@ -32,7 +35,7 @@ def change_password(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.change_password(profile_id, body, ctx), response)
 
 

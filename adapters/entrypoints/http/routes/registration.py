@@ -19,6 +19,7 @@ router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["registrati
 
 @router.post(
     "/profiles",
+    response_model=CommandAnswer,
     status_code=201,
     summary="Register a profile",
     responses={**responses(*COMMON, *BODY, 422), 201: {"headers": ETAG_HEADER}},
@@ -28,7 +29,7 @@ def register(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     result = service.register(body, ctx)
     response.headers["Location"] = f"/v1/profiles/{result.profile_id}"
-    return answer(result, response)
+    return answer(result, response, 201)

@@ -28,6 +28,7 @@ Network = Annotated[
 
 @router.put(
     "/profiles/{profile_id}/social/{network}",
+    response_model=CommandAnswer,
     summary="F: link a social account",
     responses=answered(),
 )
@@ -38,12 +39,13 @@ def link_social(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.link_social(profile_id, network, body.url, ctx), response)
 
 
 @router.delete(
     "/profiles/{profile_id}/social/{network}",
+    response_model=CommandAnswer,
     summary="F: unlink a social account",
     responses=answered(body=False),
 )
@@ -53,5 +55,5 @@ def unlink_social(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.unlink_social(profile_id, network, ctx), response)
