@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 
 from adapters.entrypoints.http import examples as ex
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Service, Write
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.problems import COMMON, responses
@@ -14,7 +15,7 @@ from adapters.entrypoints.http.routes.common import ProfileId, answer, answered
 from adapters.entrypoints.http.schemas import CommandAnswer, ContactAddedAnswer
 from domain.inputs import NewContact
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["account contacts"])
+router = Router(prefix="/v1", responses=responses(*COMMON), tags=["account contacts"])
 
 
 @router.post(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from adapters.entrypoints.http import examples as ex
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Payment, Service
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.helpers import LIMITED, Helper
@@ -15,7 +16,7 @@ from adapters.entrypoints.http.routes.common import ProfileId, answer, answered
 from adapters.entrypoints.http.schemas import BrandAnswer, BrandRequest, CommandAnswer
 from domain.inputs import CardInput
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["credit card"])
+router = Router(prefix="/v1", responses=responses(*COMMON), tags=["credit card"])
 
 
 @router.put(

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Response
+from fastapi import Body, Response
 
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Eraser, Service
 from adapters.entrypoints.http.problems import COMMON, responses
 from adapters.entrypoints.http.routes.common import ProfileId, answer, answered
 from adapters.entrypoints.http.schemas import CommandAnswer
 from domain.inputs import Erasure
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["erasure"])
+router = Router(prefix="/v1", responses=responses(*COMMON), tags=["erasure"])
 ERASURE_EXAMPLE = {"basis": "customer_request"}
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from adapters.entrypoints.http import examples as ex
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Service, Write
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.helpers import LIMITED, Helper, limits_of
@@ -20,7 +21,7 @@ from adapters.entrypoints.http.schemas import (
 )
 from domain.inputs import PasswordChange
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["password"])
+router = Router(prefix="/v1", responses=responses(*COMMON), tags=["password"])
 
 
 @router.post(
