@@ -53,6 +53,8 @@ def serve(
         "host": host, "port": port, "log_config": None, "access_log": False,
         "server_header": False, "timeout_graceful_shutdown": 5,
         "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+        # uvicorn[standard]'s C parser and event loop, named: never the pure-Python h11/asyncio
+        "http": "httptools", "loop": "uvloop",
     }
     with open_container(settings) as container:
         tokens = TokenStore(container.sql)
