@@ -20,9 +20,9 @@ KEEP_ALIVE_SECONDS = 5
 def default_workers(cpus: int) -> int:
     """One process per two CPUs, at most 4: a process keeps about one CPU busy (its GIL), and
     the database, the kernel's network work and the projections need the rest. On 2 CPUs with
-    PostgreSQL and the load generator beside it, 16 clients: 2 processes gave the same
-    commands/s as 1 (~1,050) for ~1,250 against ~950-1,040 us of CPU per request and a p99
-    of 42-44 against 31-33 ms."""
+    PostgreSQL and the load generator beside it, 16 clients, three runs each: 1 process did
+    904-1,066 commands/s, p99 31-38 ms, 940-1,101 us of CPU per request; 2 processes did
+    942-1,141, p99 36-52 ms, 1,150-1,374 us."""
     return max(1, min(cpus // 2, 4))
 
 
