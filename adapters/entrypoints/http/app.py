@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from starlette.routing import Route
 
 from adapters.bootstrap import Container, build
-from adapters.entrypoints.http import openapi, problems
+from adapters.entrypoints.http import blocking, openapi, problems
 from adapters.entrypoints.http.deps import ReadModel
 from adapters.entrypoints.http.helpers import HelperLimits
 from adapters.entrypoints.http.middleware import RequestMiddleware
@@ -62,8 +62,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # `def` endpoints run in worker threads: as many as database connections, so no
-        # thread waits for one (and fewer threads contend for the GIL).
+        # What still runs in anyio's worker threads (Starlette's own): as many as database
+        # connections, so no thread waits for one (and fewer threads contend for the GIL).
         threads = anyio.to_thread.current_default_thread_limiter()
         threads.total_tokens = container.settings.postgres_pool_size
         yield
@@ -81,6 +81,7 @@ def create_app(
         # /v1/profiles/ is not /v1/profiles: 404, never a redirect built from the Host header
         redirect_slashes=False,
     )
+    blocking.configure(container.settings.postgres_pool_size)  # `def` endpoints, token checks
     app.state.container = container
     app.state.read_side = read_side
     app.state.history = History(container.service)

@@ -7,7 +7,15 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from adapters.entrypoints.http.middleware import PROTECTED_PREFIX  # authenticated under it
+
 _METHODS = ("get", "put", "post", "patch", "delete")
+BEARER_SCHEME = {
+    "type": "http",
+    "description": "A token from `profile-service tokens create`; "
+    "its scopes decide what it may do.",
+    "scheme": "bearer",
+}
 
 
 def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
@@ -52,7 +60,26 @@ _CORRELATION = {
 }
 
 
+def _with_security(operation: dict[str, Any]) -> dict[str, Any]:
+    """The bearer requirement, where FastAPI puts that of a `Security(HTTPBearer)` dependency."""
+    items = list(operation.items())
+    at = next((n + 1 for n, (key, _) in enumerate(items) if key == "operationId"), len(items))
+    return dict([*items[:at], ("security", [{"HTTPBearer": []}]), *items[at:]])
+
+
+def secure(document: dict[str, Any]) -> dict[str, Any]:
+    """Every operation under /v1 needs a bearer token (the middleware checks it)."""
+    for path, item in document.get("paths", {}).items():
+        if path == PROTECTED_PREFIX or path.startswith(PROTECTED_PREFIX + "/"):
+            for method in [m for m in item if m in _METHODS]:
+                item[method] = _with_security(item[method])
+    components = document.setdefault("components", {})
+    components.setdefault("securitySchemes", {})["HTTPBearer"] = BEARER_SCHEME
+    return document
+
+
 def tidy(document: dict[str, Any]) -> dict[str, Any]:
+    secure(document)
     for _, _, operation in _operations(document):
         for parameter in operation.get("parameters", ()):
             if "schema" in parameter:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 
 from adapters.entrypoints.http import examples as ex
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Service, Write
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.problems import COMMON, responses
@@ -14,11 +15,12 @@ from adapters.entrypoints.http.routes.common import ProfileId, answer, answered
 from adapters.entrypoints.http.schemas import CommandAnswer, ContactAddedAnswer
 from domain.inputs import NewContact
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["account contacts"])
+router = Router(prefix="/v1", responses=responses(*COMMON), tags=["account contacts"])
 
 
 @router.post(
     "/profiles/{profile_id}/contacts",
+    response_model=ContactAddedAnswer,
     status_code=201,
     summary="Add an account contact",
     responses=answered(201),
@@ -29,14 +31,14 @@ def add_contact(
     ctx: Write,
     service: Service,
     response: Response,
-) -> ContactAddedAnswer:
+) -> Response:
     result = service.add_contact(profile_id, body, ctx)
-    command = answer(result, response)
-    return ContactAddedAnswer(**command.model_dump(), contact_id=result.contact_id or "")
+    return answer(result, response, 201, contact_id=result.contact_id or "")
 
 
 @router.delete(
     "/profiles/{profile_id}/contacts/{contact_id}",
+    response_model=CommandAnswer,
     summary="Remove an account contact",
     responses=answered(body=False),
 )
@@ -46,5 +48,5 @@ def remove_contact(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.remove_contact(profile_id, contact_id, ctx), response)

@@ -6,8 +6,9 @@ from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Auditor, ReadModel, Reads, Service
 from adapters.entrypoints.http.problems import COMMON, responses
 from adapters.entrypoints.http.routes.common import Limit, ProfileId
@@ -15,7 +16,7 @@ from adapters.entrypoints.http.schemas import AuditPage
 from application.service import ProfileService
 from domain.events import SECTIONS
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["audit"])
+router = Router(prefix="/v1", responses=responses(*COMMON), tags=["audit"])
 
 Section = StrEnum("Section", [(name, name) for name in SECTIONS])  # type: ignore[misc]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from json import dumps as _dumps
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -9,7 +10,7 @@ from fastapi import Path, Query, Response
 
 from adapters.entrypoints.http.deps import request_info
 from adapters.entrypoints.http.problems import BODY, COMMON, responses
-from adapters.entrypoints.http.schemas import ETAG_HEADER, CommandAnswer
+from adapters.entrypoints.http.schemas import ETAG_HEADER
 from application.ports import CommandResult
 
 REFUSALS = responses(*COMMON, 404, 409, 410, 412, 422)
@@ -23,9 +24,20 @@ def answered(status: int = 200, *, body: bool = True) -> dict[int | str, dict[st
     return {**refusals, status: {"headers": ETAG_HEADER}}
 
 
-def answer(result: CommandResult, response: Response) -> CommandAnswer:
-    response.headers["ETag"] = f'"{result.version}"'
+def answer(
+    result: CommandResult, response: Response, status: int = 200, contact_id: str | None = None
+) -> Response:
+    """The command's answer, built here: the same JSON as CommandAnswer (the operation's
+    documented `response_model`) without FastAPI validating and serialising it again; with the
+    headers the endpoint set on `response` (Location) and the ETag."""
     request_info().note(profile_id=result.profile_id, version=result.version)
-    return CommandAnswer(
-        profile_id=result.profile_id, version=result.version, events=list(result.events)
-    )
+    body: dict[str, object] = {
+        "profile_id": result.profile_id, "version": result.version, "events": list(result.events)
+    }
+    if contact_id is not None:  # ContactAddedAnswer
+        body["contact_id"] = contact_id
+    built = Response(_dumps(body, ensure_ascii=False, separators=(",", ":")).encode(),
+                     status, media_type="application/json")
+    built.raw_headers.extend(response.headers.raw)
+    built.raw_headers.append((b"etag", f'"{result.version}"'.encode()))
+    return built

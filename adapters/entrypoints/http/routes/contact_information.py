@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from adapters.entrypoints.http import examples as ex
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Service, Write
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.problems import COMMON, responses
@@ -14,11 +15,14 @@ from adapters.entrypoints.http.routes.common import ProfileId, answer, answered
 from adapters.entrypoints.http.schemas import CommandAnswer
 from domain.inputs import ContactPatch
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["contact information"])
+router = Router(prefix="/v1", responses=responses(*COMMON), tags=["contact information"])
 
 
 @router.patch(
-    "/profiles/{profile_id}/contact", summary="A: change contact information", responses=answered()
+    "/profiles/{profile_id}/contact",
+    response_model=CommandAnswer,
+    summary="A: change contact information",
+    responses=answered(),
 )
 def change_contact(
     profile_id: ProfileId,
@@ -26,5 +30,5 @@ def change_contact(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.change_contact(profile_id, body, ctx), response)

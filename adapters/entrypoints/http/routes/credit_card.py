@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from adapters.entrypoints.http import examples as ex
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Payment, Service
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.helpers import LIMITED, Helper
@@ -15,11 +16,12 @@ from adapters.entrypoints.http.routes.common import ProfileId, answer, answered
 from adapters.entrypoints.http.schemas import BrandAnswer, BrandRequest, CommandAnswer
 from domain.inputs import CardInput
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["credit card"])
+router = Router(prefix="/v1", responses=responses(*COMMON), tags=["credit card"])
 
 
 @router.put(
     "/profiles/{profile_id}/card",
+    response_model=CommandAnswer,
     summary="E: register or replace the card",
     description="Scope `payment:write`.",
     responses=answered(),
@@ -30,12 +32,13 @@ def register_card(
     ctx: Payment,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.register_card(profile_id, body, ctx), response)
 
 
 @router.delete(
     "/profiles/{profile_id}/card",
+    response_model=CommandAnswer,
     summary="E: remove the card",
     description="Scope `payment:write`; needs `?confirm=true`.",
     responses=answered(body=False),
@@ -46,7 +49,7 @@ def remove_card(
     service: Service,
     response: Response,
     confirm: Annotated[bool, Query(description="Must be true.")] = False,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.remove_card(profile_id, confirm, ctx), response)
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from eventsourcing.persistence import InterfaceError, OperationalError
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 from pydantic import Field
 
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Caller, Reads, requires
 from adapters.entrypoints.http.problems import COMMON, ApiError, responses
 from adapters.entrypoints.http.routes.common import Limit
 from adapters.entrypoints.http.schemas import Change, Out
 from adapters.feed.source import page
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON, 503), tags=["events"])
+router = Router(prefix="/v1", responses=responses(*COMMON, 503), tags=["events"])
 Follower = Annotated[Caller, Depends(requires("events:read"))]
 RETRY_AFTER = "1"
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Reads
 from adapters.entrypoints.http.problems import responses
 from adapters.entrypoints.http.routes.integrity import integrity_status
@@ -11,7 +12,7 @@ from adapters.entrypoints.http.schemas import Health, ProjectionStatus, Readines
 from adapters.eventstore.probe import probe
 from adapters.logging import get_logger
 
-router = APIRouter(tags=["health"])
+router = Router(tags=["health"])
 logger = get_logger("profile_service.health")
 
 

@@ -13,10 +13,11 @@ from eventsourcing.persistence import (
     InterfaceError,
     OperationalError,
 )
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from pydantic import ConfigDict, Field
 
 from adapters.bootstrap import Container
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Auditor
 from adapters.entrypoints.http.problems import COMMON, PROBLEM_JSON, ApiError, responses
 from adapters.entrypoints.http.schemas import Out, Problem
@@ -137,7 +138,7 @@ def answering() -> Iterator[None]:
 
 
 Log = Annotated[Integrity, Depends(integrity_of)]
-router = APIRouter(prefix="/v1/integrity", tags=["integrity"],
+router = Router(prefix="/v1/integrity", tags=["integrity"],
                    responses={**responses(*COMMON), 503: UNAVAILABLE})
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import Path, Query, Response
 
 from adapters.entrypoints.http import examples as ex
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Auditor, Histories, Reader, Reads, Service, Write
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.problems import COMMON, responses
@@ -20,11 +21,12 @@ from adapters.entrypoints.http.schemas import (
 from domain.errors import ProfileNotFound, RuleViolation
 from domain.inputs import Subscription
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["newsletters"])
+router = Router(prefix="/v1", responses=responses(*COMMON), tags=["newsletters"])
 
 
 @router.put(
     "/profiles/{profile_id}/newsletters",
+    response_model=CommandAnswer,
     summary="G: subscribe to newsletters",
     responses=answered(),
 )
@@ -34,18 +36,19 @@ def subscribe_newsletters(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.subscribe_newsletters(profile_id, body, ctx), response)
 
 
 @router.delete(
     "/profiles/{profile_id}/newsletters",
+    response_model=CommandAnswer,
     summary="G: unsubscribe from everything",
     responses=answered(body=False),
 )
 def unsubscribe_newsletters(
     profile_id: ProfileId, ctx: Write, service: Service, response: Response
-) -> CommandAnswer:
+) -> Response:
     return answer(service.unsubscribe_newsletters(profile_id, ctx), response)
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from adapters.entrypoints.http import examples as ex
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Service, Write
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.helpers import LIMITED, Helper, limits_of
@@ -20,11 +21,14 @@ from adapters.entrypoints.http.schemas import (
 )
 from domain.inputs import PasswordChange
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["password"])
+router = Router(prefix="/v1", responses=responses(*COMMON), tags=["password"])
 
 
 @router.post(
-    "/profiles/{profile_id}/password", summary="D: change the password", responses=answered()
+    "/profiles/{profile_id}/password",
+    response_model=CommandAnswer,
+    summary="D: change the password",
+    responses=answered(),
 )
 def change_password(
     profile_id: ProfileId,
@@ -32,7 +36,7 @@ def change_password(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.change_password(profile_id, body, ctx), response)
 
 

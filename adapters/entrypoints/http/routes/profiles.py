@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import (
     Histories,
     Reader,
@@ -22,7 +23,7 @@ from adapters.entrypoints.http.schemas import ETAG_HEADER, ProfileHolding, Profi
 from application.history import History
 from domain.errors import ProfileWasErased
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["profiles"])
+router = Router(prefix="/v1", responses=responses(*COMMON), tags=["profiles"])
 
 READ_YOUR_WRITES_SECONDS = 2.0
 MIN_VERSION_HEADER = {

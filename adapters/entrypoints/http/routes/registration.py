@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from adapters.entrypoints.http import examples as ex
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Service, Write
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.problems import BODY, COMMON, responses
@@ -14,11 +15,12 @@ from adapters.entrypoints.http.routes.common import answer
 from adapters.entrypoints.http.schemas import ETAG_HEADER, CommandAnswer
 from domain.inputs import Registration
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["registration"])
+router = Router(prefix="/v1", responses=responses(*COMMON), tags=["registration"])
 
 
 @router.post(
     "/profiles",
+    response_model=CommandAnswer,
     status_code=201,
     summary="Register a profile",
     responses={**responses(*COMMON, *BODY, 422), 201: {"headers": ETAG_HEADER}},
@@ -28,7 +30,7 @@ def register(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     result = service.register(body, ctx)
     response.headers["Location"] = f"/v1/profiles/{result.profile_id}"
-    return answer(result, response)
+    return answer(result, response, 201)

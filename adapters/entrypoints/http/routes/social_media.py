@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 
 from adapters.entrypoints.http import examples as ex
+from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Service, Write
 from adapters.entrypoints.http.examples import example
 from adapters.entrypoints.http.problems import COMMON, responses
@@ -14,7 +15,7 @@ from adapters.entrypoints.http.routes.common import ProfileId, answer, answered
 from adapters.entrypoints.http.schemas import CommandAnswer
 from domain.inputs import SocialLink
 
-router = APIRouter(prefix="/v1", responses=responses(*COMMON), tags=["social media"])
+router = Router(prefix="/v1", responses=responses(*COMMON), tags=["social media"])
 
 Network = Annotated[
     str,
@@ -28,6 +29,7 @@ Network = Annotated[
 
 @router.put(
     "/profiles/{profile_id}/social/{network}",
+    response_model=CommandAnswer,
     summary="F: link a social account",
     responses=answered(),
 )
@@ -38,12 +40,13 @@ def link_social(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.link_social(profile_id, network, body.url, ctx), response)
 
 
 @router.delete(
     "/profiles/{profile_id}/social/{network}",
+    response_model=CommandAnswer,
     summary="F: unlink a social account",
     responses=answered(body=False),
 )
@@ -53,5 +56,5 @@ def unlink_social(
     ctx: Write,
     service: Service,
     response: Response,
-) -> CommandAnswer:
+) -> Response:
     return answer(service.unlink_social(profile_id, network, ctx), response)
