@@ -20,6 +20,8 @@ from uuid import UUID
 
 import uvloop
 
+from adapters.entrypoints.http import blocking
+
 Message = dict[str, Any]
 App = Callable[..., Any]
 
@@ -118,6 +120,7 @@ class ThreadProfilers:
         profiler.enable()  # replaces this hook in this thread
 
     def __enter__(self) -> ThreadProfilers:
+        blocking.shutdown()  # the endpoints' pool threads start again, each profiled
         threading.setprofile(self._start_in_thread)
         main = cProfile.Profile(time.thread_time)
         self.profilers.append(main)
@@ -127,5 +130,6 @@ class ThreadProfilers:
     def __exit__(self, *_: object) -> None:
         self.profilers[0].disable()
         threading.setprofile(None)
+        blocking.shutdown()
         for thread in self.threads:  # the loop is closed: its worker threads end
             thread.join(timeout=5)

@@ -37,6 +37,12 @@ def _pool() -> ThreadPoolExecutor:
     return pool
 
 
+def shutdown() -> None:
+    """Stop the pools' threads once their work is done; the next call starts a new pool."""
+    while _pools:
+        _pools.popitem()[1].shutdown(wait=True)
+
+
 async def run(call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """`call` in a thread, in a copy of the request's context (its log fields, RequestInfo)."""
     context = contextvars.copy_context()
