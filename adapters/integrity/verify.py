@@ -3,16 +3,19 @@ O(log n)), and check them against the tree recorded and against every signed che
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
-from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from adapters.integrity.merkle import Frontier, leaf_hash, leaf_input
 from adapters.integrity.signing import Checkpoint, Signer
 from adapters.integrity.tables import Leaf, TreeStore
 
 PAGE = 5000
+T = TypeVar("T")
 
 
 class VerificationFailed(Exception):
@@ -40,11 +43,18 @@ class Report:
                 f"checkpoints: root {self.root_hash} at tree size {self.tree_size}.")
 
 
-def _paged(fetch: Callable[[int], list[Leaf]], key: Callable[[Leaf], int]) -> Iterator[Leaf]:
-    after = 0
-    while page := fetch(after):
-        yield from page
-        after = key(page[-1]) + 1
+def _pages(fetch: Callable[[int], Sequence[T]], after: Callable[[Sequence[T]], int | None],
+           reader: Executor) -> Iterator[Sequence[T]]:
+    """The pages from 0, each next one read by `reader` while the caller works on the last
+    (the database's wait and the hashing overlap)."""
+    pending = reader.submit(fetch, 0)
+    while page := pending.result():
+        following = after(page)
+        if following is not None:
+            pending = reader.submit(fetch, following)
+        yield page
+        if following is None:
+            return
 
 
 def _checkpoints(store: TreeStore, upto: int) -> Iterator[Checkpoint]:
@@ -57,13 +67,13 @@ def _checkpoints(store: TreeStore, upto: int) -> Iterator[Checkpoint]:
 class _Check:
     """The state of one verification run, event after event."""
 
-    def __init__(self, store: TreeStore, signer: Signer, targets: Iterator[Checkpoint],
+    def __init__(self, recorded: Iterator[Leaf], signer: Signer, targets: Iterator[Checkpoint],
                  head: int, exists: Callable[[int], bool]) -> None:
         self.signer = signer
         self.exists = exists
         self.head = head
         self.frontier = Frontier()
-        self.recorded = _paged(lambda start: store.leaves(start, PAGE), lambda leaf: leaf[0])
+        self.recorded = recorded
         self.targets = targets
         self.target = next(targets, None)
         self.checked = 0
@@ -132,18 +142,22 @@ def verify(
         found = recorder.select_notifications(start=position, limit=1)
         return bool(found) and found[0].id == position
 
-    check = _Check(store, signer, targets, head, exists)
-    position = 0
-    event, leaf = check.event, leaf_hash
-    while position < head:
-        page = recorder.select_notifications(start=position, limit=PAGE, stop=head,
+    def log_page(position: int) -> Sequence[Notification]:
+        return recorder.select_notifications(start=position, limit=PAGE, stop=head,
                                              inclusive_of_start=False)
-        if not page:
-            break
-        for n in page:
-            event(n.id, leaf(leaf_input(n.id, n.originator_id, n.originator_version, n.topic,
-                                        n.state)))
-        position = page[-1].id
-        if progress is not None:
-            progress(position, head)
-    return check.end()
+
+    with ThreadPoolExecutor(2, thread_name_prefix="verify-read") as reader:
+        leaves = _pages(lambda start: store.leaves(start, PAGE),
+                        lambda page: page[-1][0] + 1, reader)
+        check = _Check((leaf for page in leaves for leaf in page), signer, targets, head,
+                       exists)
+        event, leaf = check.event, leaf_hash
+        log = _pages(log_page, lambda page: page[-1].id if page[-1].id < head else None,
+                     reader)
+        for page in log:
+            for n in page:
+                event(n.id, leaf(leaf_input(n.id, n.originator_id, n.originator_version,
+                                            n.topic, n.state)))
+            if progress is not None:
+                progress(page[-1].id, head)
+        return check.end()
