@@ -72,6 +72,21 @@ def wrk_path() -> str:
     return path
 
 
+def wait_healthy(process: subprocess.Popen[bytes], url: str, timeout: float) -> None:
+    """Until the server at `url` answers /healthz; an error if it stops or stays silent."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped (status {process.returncode})")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError("the server did not answer /healthz")
+
+
 class Server:
     """`profile-service serve` in a process of its own, on 127.0.0.1."""
 
@@ -86,17 +101,7 @@ class Server:
         )
 
     def wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server stopped (status {self.process.returncode})")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.1)
-        raise TimeoutError("the server did not answer /healthz")
+        wait_healthy(self.process, self.url, timeout)
 
     def peak_rss_mib(self) -> float:
         """VmHWM, the peak resident set size, of the server and of its worker processes."""
