@@ -109,10 +109,7 @@ def create_app(
     for router in routers:
         app.router.routes.extend(router.routes)
     openapi.install(app)
-    app.state.routes = [
-        *(route for router in routers for route in router.routes),
-        *(route for route in app.routes if isinstance(route, Route)),
-    ]
+    app.state.routes = [route for route in app.routes if isinstance(route, Route)]
     app.add_middleware(
         RequestMiddleware,
         tokens=tokens,
