@@ -11,6 +11,7 @@ from typing import Any
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
+from adapters.eventstore.claims import ClaimsRebuilt, Progress, claims_built, rebuild_claims
 from adapters.eventstore.leadership import (
     FileLeadership,
     Leadership,
@@ -27,6 +28,7 @@ from adapters.integrity.builder import BATCH as TREE_BATCH
 from adapters.integrity.builder import CHECKPOINT_EVERY
 from adapters.integrity.model import Integrity
 from adapters.integrity.signing import Signer, signing_seed
+from adapters.logging import get_logger
 from adapters.readside.model import ReadSide
 from adapters.readside.runner import APPLICATION, BATCH
 from adapters.readside.source import EventLog
@@ -58,6 +60,7 @@ def _reuse_recent_connections(datastore: object) -> None:
 
 
 _FEED_STORE_LOCK = threading.Lock()
+log = get_logger("profile_service.emails")
 
 
 @dataclass
@@ -89,6 +92,10 @@ class Container:
         return Integrity(
             self.service, self.env, Signer(seed), suffix=suffix, every=every, batch=batch
         )
+
+    def rebuild_email_claims(self, progress: Progress | None = None) -> ClaimsRebuilt:
+        """The e-mail reservations rebuilt from the log, swapped in while serving."""
+        return rebuild_claims(self.service, self.sql, progress)
 
     def close(self) -> None:
         self.service.close()
@@ -182,6 +189,19 @@ def build(
     data_keys.attach(sql)
     keyring.attach(sql)
     service.use_vault(SqlCardVault(sql, keyring, master))
+    if not claims_built(sql):  # the e-mail rule's first enforcement on this store (README)
+        report_shared_emails(rebuild_claims(service, sql))
     return Container(
         settings=settings, env=env, service=service, sql=sql, keyring=keyring, data_keys=data_keys
     )
+
+
+def report_shared_emails(rebuilt: ClaimsRebuilt) -> None:
+    """Profiles recorded before the e-mail rule with the same address: the first keeps it."""
+    for shared in rebuilt.shared:
+        log.warning(
+            "email_shared",
+            holder=str(shared.holder),
+            others=[str(other) for other in shared.others],
+            action="change or erase the others' address; see the README (one email, one profile)",
+        )

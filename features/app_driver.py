@@ -88,6 +88,12 @@ class AppDriver(Driver):
             return refusal("", ProfileWasErased(profile_id))
         return Outcome(answer=record)
 
+    def holder_of(self, email: str) -> Outcome:
+        try:
+            return Outcome(answer={"profile_id": str(self.service.profile_holding(email))})
+        except DomainError as error:
+            return refusal("", error)
+
     def profile_at(
         self, profile_id: str, *, version: int | None = None, as_of: datetime | None = None
     ) -> Outcome:

@@ -126,6 +126,29 @@ def refused_on(outcome: Outcome, code: str, field: str) -> None:
     assert named, f"the refusal names {outcome.fields}, not {field}"
 
 
+@then(
+    parsers.re(r"one is accepted and (?P<count>\d+) (?:is|are) refused with (?P<code>[a-z_]+) "
+               r"on (?P<field>[a-z_.]+)"),
+    converters={"count": int},
+)
+def one_of_the_racers_wins(
+    driver: Driver, outcome: Outcome, scenario_start: int, count: int, code: str, field: str
+) -> None:
+    racers: list[Outcome] = outcome.answer
+    assert [o.refused for o in racers].count(False) == 1, [o.code for o in racers]
+    losers = [o for o in racers if o.refused]
+    assert len(losers) == count
+    for loser in losers:
+        refused_on(loser, code, field)
+        no_event(driver, loser, scenario_start)
+
+
+@then(parsers.parse("the email {email} leads to the accepted profile"))
+def leads_to_the_winner(driver: Driver, outcome: Outcome, email: str) -> None:
+    winner = next(o for o in outcome.answer if not o.refused)
+    assert driver.holder_of(email).answer == {"profile_id": winner.profile_id}
+
+
 @then(parsers.parse("the events recorded are {names}"))
 def events_recorded(driver: Driver, outcome: Outcome, scenario_start: int, names: str) -> None:
     expected = words(names)

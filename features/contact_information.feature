@@ -120,3 +120,9 @@ Feature: Contact information
     When she changes her email to marie@example.com
     Then the command is refused with email_taken on email
 
+  @concurrency
+  Scenario: Of two customers changing to one e-mail address at the same moment, one gets it
+    Given Luc Gagnon also registered with the email luc@example.com
+    When she and Luc change their email to team@example.com at the same moment
+    Then one is accepted and 1 is refused with email_taken on email
+    And the email team@example.com leads to the accepted profile

@@ -115,6 +115,10 @@ class Driver(ABC):
         """Everything the service shows about a profile, as text: view, audit, past states."""
 
     @abstractmethod
+    def holder_of(self, email: str) -> Outcome:
+        """Which profile holds an e-mail address: answer = {"profile_id"}, or a refusal."""
+
+    @abstractmethod
     def may_send(self, profile_id: str, kind: str) -> Outcome:
         """May a message of this kind be sent now? answer = {"allowed", "reason"}."""
 

@@ -127,6 +127,10 @@ class HttpDriver(Driver):
     def profile(self, profile_id: str) -> Outcome:
         return self._answer(self._get(f"/v1/profiles/{profile_id}"))
 
+    def holder_of(self, email: str) -> Outcome:
+        return self._answer(self.client.get("/v1/profiles", params={"email": email},
+                                            headers=self.auth))
+
     def profile_at(
         self, profile_id: str, *, version: int | None = None, as_of: datetime | None = None
     ) -> Outcome:

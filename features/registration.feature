@@ -24,6 +24,19 @@ Feature: Registration
     Then the command is refused with email_taken on email
     And no event is recorded
 
+  Scenario: An e-mail address an erased profile held is free again
+    Given Anne Roy registered with the email anne@example.com
+    And her profile was erased because she asked
+    When Marie Tremblay registers with the email ANNE@example.com
+    Then the command is accepted at version 1
+    And the email anne@example.com leads to her new profile
+
+  @concurrency
+  Scenario: Of people registering with one e-mail address at the same moment, one gets it
+    When 4 people register with the email luc@example.com at the same moment
+    Then one is accepted and 3 are refused with email_taken on email
+    And the email LUC@example.com leads to the accepted profile
+
   Scenario: Malformed input is refused before any rule runs
     When Marie Tremblay registers without a last name
     Then the command is refused with validation_error on last_name

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -86,3 +88,22 @@ def nothing(text: str) -> str | None:
 
 def yes(text: str) -> bool:
     return text.strip().lower() in ("yes", "true", "on")
+
+
+def at_once(sends: list[Callable[[], Outcome]]) -> list[Outcome]:
+    """Send from threads released together (writers racing): each one's outcome, in order."""
+    start = threading.Barrier(len(sends))
+    outcomes: list[Outcome | None] = [None] * len(sends)
+
+    def run(index: int) -> None:
+        start.wait()
+        outcomes[index] = sends[index]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(sends))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    done = [outcome for outcome in outcomes if outcome is not None]
+    assert len(done) == len(sends), "a racing command raised instead of answering"
+    return done

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from features.drivers import Driver, Outcome, Request
-from features.support import Customer, act, done, words
+from features.support import Customer, act, at_once, done, words
 from tests.support import FakeClock
 
 scenarios("concurrency_and_idempotency.feature")
@@ -67,23 +65,11 @@ def billing_changes_with_key(driver: Driver, customer: Customer, phone: str, key
     target_fixture="outcome",
 )
 def race(driver: Driver, customer: Customer, count: int) -> Outcome:
-    start = threading.Barrier(count)
-    outcomes: list[Outcome] = []
-
-    def write(index: int) -> None:
-        start.wait()
+    def write(index: int) -> Outcome:
         request = Request(f"service:writer-{index}")
-        outcomes.append(
-            act(driver, customer, "change_contact", request, phone=f"514 555 019{index}")
-        )
+        return act(driver, customer, "change_contact", request, phone=f"514 555 019{index}")
 
-    threads = [threading.Thread(target=write, args=(i,)) for i in range(1, count + 1)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(outcomes) == count
-    return Outcome(answer=outcomes)
+    return Outcome(answer=at_once([lambda i=i: write(i) for i in range(1, count + 1)]))
 
 
 @then(parsers.parse("it gets the first response again: version {version:d} with {events}"))

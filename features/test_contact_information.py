@@ -7,7 +7,7 @@ from typing import Any
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from features.drivers import Driver, Outcome
-from features.support import Customer, act, done
+from features.support import Customer, act, at_once, done
 
 scenarios("contact_information.feature")
 
@@ -63,6 +63,19 @@ def changes_one(driver: Driver, customer: Customer, label: str, value: str) -> O
 @when("she changes her contact information to:", target_fixture="outcome")
 def changes_many(driver: Driver, customer: Customer, datatable: list[list[str]]) -> Outcome:
     return act(driver, customer, "change_contact", **patch([(row[0], row[1]) for row in datatable]))
+
+
+@when(
+    parsers.parse("she and {name} change their email to {email} at the same moment"),
+    target_fixture="outcome",
+)
+def change_at_once(
+    driver: Driver, customer: Customer, other_customer: Customer, email: str
+) -> Outcome:
+    return Outcome(answer=at_once([
+        lambda who=who: act(driver, who, "change_contact", email=email)
+        for who in (customer, other_customer)
+    ]))
 
 
 @when(parsers.parse("she moves to {postal_code}, {country}"), target_fixture="outcome")

@@ -7,7 +7,7 @@ from uuid import uuid4
 from pytest_bdd import parsers, scenarios, then, when
 
 from features.drivers import Command, Driver, Outcome, Request
-from features.support import registration, yes
+from features.support import at_once, registration, yes
 
 scenarios("registration.feature")
 
@@ -27,6 +27,23 @@ PREFERENCES = {
 def registers(driver: Driver, first_name: str, last_name: str, email: str) -> Outcome:
     data = registration(first_name, last_name, email)
     return driver.send(Command("register", None, data), Request(f"customer:{first_name.lower()}"))
+
+
+@when(
+    parsers.parse("{count:d} people register with the email {email} at the same moment"),
+    target_fixture="outcome",
+)
+def register_at_once(driver: Driver, count: int, email: str) -> Outcome:
+    def send(index: int) -> Outcome:
+        data = registration("Racer", f"Number{index}", email)
+        return driver.send(Command("register", None, data), Request(f"customer:racer-{index}"))
+
+    return Outcome(answer=at_once([lambda i=i: send(i) for i in range(count)]))
+
+
+@then(parsers.parse("the email {email} leads to her new profile"))
+def leads_to_her(driver: Driver, outcome: Outcome, email: str) -> None:
+    assert driver.holder_of(email).answer == {"profile_id": outcome.profile_id}
 
 
 @when(

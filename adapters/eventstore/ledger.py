@@ -32,6 +32,7 @@ def vault_table_statement(blob: str) -> str:
 KEYS_TABLE = "profile_keys"  # each profile's data key, wrapped (privacy.md)
 ROTATIONS_TABLE = "key_rotations"  # a new master key handed over while a rotation runs
 CLAIMS_TABLE = "email_claims"  # which profile holds each e-mail address
+CLAIMS_BUILT_TABLE = "email_claims_built"  # a row once the claims are built from the log
 
 
 def side_table_statements(blob: str) -> list[str]:
@@ -43,6 +44,7 @@ def side_table_statements(blob: str) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS {CLAIMS_TABLE} (email TEXT PRIMARY KEY, "
         "profile_id TEXT NOT NULL)",
         f"CREATE INDEX IF NOT EXISTS {CLAIMS_TABLE}_by_profile ON {CLAIMS_TABLE} (profile_id)",
+        f"CREATE TABLE IF NOT EXISTS {CLAIMS_BUILT_TABLE} (position BIGINT NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS {ROTATIONS_TABLE} (key_id TEXT PRIMARY KEY, "
         f"old_key_id TEXT NOT NULL, nonce {blob} NOT NULL, wrapped {blob} NOT NULL)",
     ]
@@ -80,21 +82,33 @@ def write_beside(
             (email, owner),
         )
     for email in side.claims:
-        cursor.execute(f"SELECT profile_id FROM {CLAIMS_TABLE} WHERE email = {mark}", (email,))
-        held = cursor.fetchone()
-        if held is not None and held["profile_id"] != owner:
-            raise EmailTaken
-        if held is None:
-            cursor.execute(
-                f"INSERT INTO {CLAIMS_TABLE} (email, profile_id) VALUES ({mark}, {mark})",
-                (email, owner),
-            )
+        _claim(cursor, email, owner, mark)
     if side.erase is not None:
         erased = str(side.erase)
         cursor.execute(f"DELETE FROM {KEYS_TABLE} WHERE profile_id = {mark}", (erased,))
         cursor.execute(f"DELETE FROM {CLAIMS_TABLE} WHERE profile_id = {mark}", (erased,))
         if snapshot_rows is not None:
             cursor.execute(*snapshot_rows)
+
+
+def _claim(cursor: Cursor, email: str, owner: str, mark: str) -> None:
+    """Hold `email` for `owner`: a racing claim of the same address waits for the other
+    transaction's end, then finds it taken (PostgreSQL; SQLite's writers take turns)."""
+    for _ in range(3):  # a holder that let go meanwhile: try again
+        cursor.execute(
+            f"INSERT INTO {CLAIMS_TABLE} (email, profile_id) VALUES ({mark}, {mark}) "
+            "ON CONFLICT (email) DO NOTHING RETURNING profile_id",
+            (email, owner),
+        )
+        if cursor.fetchone() is not None:
+            return
+        cursor.execute(f"SELECT profile_id FROM {CLAIMS_TABLE} WHERE email = {mark}", (email,))
+        held = cursor.fetchone()
+        if held is not None:
+            if held["profile_id"] != owner:
+                raise EmailTaken
+            return
+    raise EmailTaken
 
 
 def vault_statements(vault: VaultWrites | None, mark: str) -> list[tuple[str, tuple[Any, ...]]]:

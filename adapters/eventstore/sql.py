@@ -10,9 +10,10 @@ from contextlib import AbstractContextManager, contextmanager
 from types import TracebackType
 from typing import Any, Protocol, cast
 
-from eventsourcing.persistence import OperationalError
+from eventsourcing.persistence import Notification, OperationalError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteConnection, SQLiteCursor, SQLiteDatastore, SQLiteTransaction
+from psycopg.sql import SQL, Identifier
 
 Row = Mapping[str, Any]
 
@@ -96,6 +97,44 @@ def forget_freed_pages(datastore: Any) -> None:  # noqa: ANN401
             if not busy:
                 return
             time.sleep(0.02)
+
+
+def notifications_after(
+    raw: Any,  # noqa: ANN401
+    recorder: Any,  # noqa: ANN401
+    after: int,
+    limit: int,
+    topics: Sequence[str] = (),
+) -> list[Notification]:
+    """The notifications after `after` (of these topics, if any), read in `raw`'s transaction
+    (one that holds back writers: what the recorder's own connection would not see yet)."""
+    if isinstance(recorder.datastore, PostgresDatastore):
+        table = Identifier(recorder.datastore.schema, recorder.events_table_name)
+        rows, topic = SQL("notification_id"), SQL(" AND topic = ANY(%s)" if topics else "")
+        query: Any = SQL(
+            "SELECT {rows} AS id, originator_id, originator_version, topic, state FROM {table} "
+            "WHERE {rows} > %s{topic} ORDER BY {rows} LIMIT %s"
+        ).format(rows=rows, table=table, topic=topic)
+        params: tuple[Any, ...] = (after, list(topics), limit) if topics else (after, limit)
+    else:
+        where = f" AND topic IN ({', '.join('?' for _ in topics)})" if topics else ""
+        query = (
+            f"SELECT rowid AS id, originator_id, originator_version, topic, state "
+            f"FROM {recorder.events_table_name} WHERE rowid > ?{where} ORDER BY rowid LIMIT ?"
+        )
+        params = (after, *topics, limit)
+    raw.execute(query, params)
+    convert = getattr(recorder, "convert_originator_id", lambda value: value)
+    return [
+        Notification(
+            id=row["id"],
+            originator_id=convert(row["originator_id"]),
+            originator_version=row["originator_version"],
+            topic=row["topic"],
+            state=bytes(row["state"]),
+        )
+        for row in raw.fetchall()
+    ]
 
 
 class SqlRunner:

@@ -9,11 +9,10 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from typing import Any
 
-from eventsourcing.persistence import Notification
 from eventsourcing.postgres import PostgresDatastore
 from psycopg.sql import SQL, Identifier
 
-from adapters.eventstore.sql import forget_freed_pages, write_transaction
+from adapters.eventstore.sql import forget_freed_pages, notifications_after, write_transaction
 from adapters.readside.batch import Member, apply_batch, apply_within, decode
 from adapters.readside.rows import Rows
 from adapters.readside.source import EventLog
@@ -164,7 +163,7 @@ class Rebuild:
         with write_transaction(self.log.datastore) as raw:
             self._hold_back_writers(raw)
             position = self._position(raw)
-            while notifications := _log_after(raw, self.log, position, PAGE):
+            while notifications := notifications_after(raw, store.recorder, position, PAGE):
                 apply_within(raw, self.shadows, decode(store.mapper, store.name, notifications))
                 done += len(notifications) * len(self.shadows)
                 position = notifications[-1].id
@@ -179,34 +178,3 @@ class Rebuild:
             recorder: Any = self.log.store.recorder
             table = Identifier(self.log.datastore.schema, recorder.events_table_name)
             raw.execute(SQL("LOCK TABLE {} IN SHARE MODE").format(table))
-
-
-def _log_after(raw: Any, log: EventLog, after: int, limit: int) -> list[Notification]:  # noqa: ANN401
-    """The notifications after `after`, read in the swap's own transaction."""
-    recorder: Any = log.store.recorder
-    if log.postgres:
-        table = Identifier(log.datastore.schema, recorder.events_table_name)
-        raw.execute(
-            SQL(
-                "SELECT notification_id AS id, originator_id, originator_version, topic, state "
-                "FROM {} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
-            ).format(table),
-            (after, limit),
-        )
-    else:
-        raw.execute(
-            f"SELECT rowid AS id, originator_id, originator_version, topic, state "
-            f"FROM {recorder.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?",
-            (after, limit),
-        )
-    convert = getattr(recorder, "convert_originator_id", lambda value: value)
-    return [
-        Notification(
-            id=row["id"],
-            originator_id=convert(row["originator_id"]),
-            originator_version=row["originator_version"],
-            topic=row["topic"],
-            state=bytes(row["state"]),
-        )
-        for row in raw.fetchall()
-    ]

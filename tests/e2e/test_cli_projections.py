@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+from uuid import UUID
 
 import pytest
 
@@ -13,7 +14,7 @@ from adapters.integrity.model import TREE_NAME
 from adapters.readside.model import VIEW_NAMES
 from adapters.settings import Settings
 from tests.e2e.cli_support import Cli, cli_env
-from tests.support import TEST_VAULT_KEY, private_postgres_url, store_settings
+from tests.support import TEST_VAULT_KEY, ctx, private_postgres_url, store_settings
 
 
 def status(cli):
@@ -46,9 +47,9 @@ def test_status_shows_zero_lag_after_a_rebuild(demo_store):
     assert {row["lag"] for row in before.values()} == {head}
     result = cli.ok("projections", "rebuild")
     names = (*VIEW_NAMES, TREE_NAME)
-    assert result.stdout.strip() == (
-        f"Rebuilt {', '.join(names)}: {head * len(names)} events replayed."
-    )
+    views, claims = result.stdout.strip().splitlines()
+    assert views == f"Rebuilt {', '.join(names)}: {head * len(names)} events replayed."
+    assert claims.startswith("Rebuilt email_claims: 2 addresses held, from ")
     after = status(cli)
     assert set(after) == set(names)
     assert all(row["lag"] == 0 and row["position"] == head for row in after.values())
@@ -65,6 +66,28 @@ def test_rebuilding_one_projection_replays_every_event_into_it(tmp_path):
     rows = status(cli)
     assert rows["audit_trail"]["lag"] == 0
     assert rows["profile_view"]["lag"] == head
+
+
+def test_rebuilding_the_email_claims_names_the_profiles_sharing_an_address(tmp_path):
+    settings = store_settings("sqlite", tmp_path)
+    cli = Cli(settings)
+    cli.ok("demo", "--profiles", "2", "--seed", "5")
+    container = build(settings)
+    try:
+        rows = container.sql.dump("email_claims")
+        holder, other = (row["profile_id"] for row in rows)
+        mine = container.service.get_profile(UUID(holder)).state["email"]
+        container.sql.execute("DELETE FROM email_claims")  # as a version without the rule
+        container.service.change_contact(UUID(other), {"email": mine.upper()}, ctx())
+    finally:
+        container.close()
+    result = cli.ok("projections", "rebuild", "email_claims")
+    assert result.stdout.strip().startswith("Rebuilt email_claims: 1 addresses held, from ")
+    assert result.stderr.strip() == (
+        f"profile-service: warning: profile {holder} holds an e-mail address that {other} "
+        "also has; change or erase theirs (README: one email, one profile)"
+    )
+    assert mine not in result.stdout + result.stderr
 
 
 def test_rebuild_refuses_an_unknown_projection(tmp_path):

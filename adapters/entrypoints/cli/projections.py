@@ -31,7 +31,9 @@ projections_app = typer.Typer(
     no_args_is_help=True,
 )
 PROGRESS_EVERY = 200
-NAMES = (*VIEW_NAMES, TREE_NAME)  # the views, and the integrity tree (integrity.md)
+RUN = (*VIEW_NAMES, TREE_NAME)  # the views, and the integrity tree (integrity.md)
+CLAIMS = "email_claims"  # the e-mail reservations (one email, one profile), from the log
+NAMES = (*RUN, CLAIMS)
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -53,7 +55,7 @@ def run() -> None:
             work = Together(container.read_side(), container.integrity())
             leader = LeaderOnly(  # one active instance at a time (README: several machines)
                 container.leadership("projections"), work, say=err.print,
-                leading=f"Projections running: {', '.join(NAMES)} (Ctrl-C to stop).",
+                leading=f"Projections running: {', '.join(RUN)} (Ctrl-C to stop).",
                 standing_by="Standing by: another `projections run` is active; taking over "
                 "when it stops.",
             )
@@ -93,7 +95,7 @@ def rebuild(
                 progress.update(task, completed=done, total=total)
 
         replayed = 0
-        if name != TREE_NAME:
+        if name in VIEW_NAMES or name is None:
             try:
                 replayed += container.read_side().rebuild(name, progress=report)
             except RebuildRunning as error:
@@ -105,7 +107,25 @@ def rebuild(
             )
             for reason in integrity.errors().values():
                 typer.echo(f"profile-service: warning: {reason}", err=True)
-    typer.echo(f"Rebuilt {name or ', '.join(NAMES)}: {replayed} events replayed.")
+        claims = None
+        if name in (None, CLAIMS):  # replayed beside the table, swapped in as commands wait
+            before = replayed
+            claims = container.rebuild_email_claims(
+                progress=lambda done, total: report(before + done, before + total)
+            )
+    if name != CLAIMS:
+        typer.echo(f"Rebuilt {name or ', '.join(RUN)}: {replayed} events replayed.")
+    if claims is not None:
+        typer.echo(f"Rebuilt {CLAIMS}: {claims.claims} addresses held, from "
+                   f"{claims.replayed} events.")
+        for shared in claims.shared:
+            others = ", ".join(str(other) for other in shared.others)
+            typer.echo(
+                f"profile-service: warning: profile {shared.holder} holds an e-mail address "
+                f"that {others} also has; change or erase theirs (README: one email, one "
+                "profile)",
+                err=True,
+            )
 
 
 @projections_app.command("status")
