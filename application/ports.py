@@ -80,7 +80,7 @@ class SideWrites:
     new_key: WrappedKey | None = None  # a new profile's data key
     claims: tuple[str, ...] = ()  # e-mail addresses (as compared) the profile now holds
     releases: tuple[str, ...] = ()  # those it no longer holds
-    erase: UUID | None = None  # a forgotten profile: its key, snapshots and claims destroyed
+    erase: UUID | None = None  # a forgotten profile: its key and snapshots destroyed
 
     def __bool__(self) -> bool:
         return bool(self.vault or self.new_key or self.claims or self.releases or self.erase)

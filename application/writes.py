@@ -71,6 +71,8 @@ def writes_beside(
             claims.append(email_key(str(email)))
         elif isinstance(event, ev.ProfileErased):
             erase = event.originator_id
+            if email is not None:
+                releases.append(email_key(str(email)))
             card = before["card"] if before is not None else None
             if card and card.get("token"):
                 vault = VaultWrites(vault.add, (*vault.remove, str(card["token"])))

@@ -35,15 +35,18 @@ CLAIMS_TABLE = "email_claims"  # which profile holds each e-mail address
 CLAIMS_BUILT_TABLE = "email_claims_built"  # a row once the claims are built from the log
 
 
-def side_table_statements(blob: str) -> list[str]:
-    """The tables a command writes beside its events: the vault, data keys, e-mail claims."""
+def side_table_statements(blob: str, clustered: str = "") -> list[str]:
+    """The tables a command writes beside its events: the vault, data keys, e-mail claims
+    (`clustered`: SQLite's WITHOUT ROWID, the claims kept in their key's own b-tree; one
+    b-tree, not three, for each claim to change: a claim is freed by its address, an
+    erasure's too)."""
     return [
         vault_table_statement(blob),
         f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} (profile_id TEXT PRIMARY KEY, "
         f"key_id TEXT NOT NULL, nonce {blob} NOT NULL, wrapped {blob} NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS {CLAIMS_TABLE} (email TEXT PRIMARY KEY, "
-        "profile_id TEXT NOT NULL)",
-        f"CREATE INDEX IF NOT EXISTS {CLAIMS_TABLE}_by_profile ON {CLAIMS_TABLE} (profile_id)",
+        f"profile_id TEXT NOT NULL){clustered}",
+        f"DROP INDEX IF EXISTS {CLAIMS_TABLE}_by_profile",
         f"CREATE TABLE IF NOT EXISTS {CLAIMS_BUILT_TABLE} (position BIGINT NOT NULL)",
         f"CREATE TABLE IF NOT EXISTS {ROTATIONS_TABLE} (key_id TEXT PRIMARY KEY, "
         f"old_key_id TEXT NOT NULL, nonce {blob} NOT NULL, wrapped {blob} NOT NULL)",
@@ -63,8 +66,8 @@ def write_beside(
     snapshot_rows: tuple[Any, Any] | None = None,
 ) -> None:
     """In the events' transaction: the vault's numbers, a new data key, the e-mail claims
-    (EmailTaken if another profile holds one), and what an erasure destroys. `snapshot_rows`:
-    the statement deleting a profile's snapshots, and its parameter."""
+    (EmailTaken if another profile holds one) and those freed, and what an erasure destroys.
+    `snapshot_rows`: the statement deleting a profile's snapshots, and its parameter."""
     if not side:
         return
     for statement, params in vault_statements(side.vault, mark):
@@ -86,7 +89,6 @@ def write_beside(
     if side.erase is not None:
         erased = str(side.erase)
         cursor.execute(f"DELETE FROM {KEYS_TABLE} WHERE profile_id = {mark}", (erased,))
-        cursor.execute(f"DELETE FROM {CLAIMS_TABLE} WHERE profile_id = {mark}", (erased,))
         if snapshot_rows is not None:
             cursor.execute(*snapshot_rows)
 

@@ -9,7 +9,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from eventsourcing.persistence import InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.sql import SQL, Composed, Identifier, Literal
 
@@ -21,7 +26,13 @@ from adapters.eventstore.ledger import (
     snapshots_table,
     write_beside,
 )
-from application.ports import EmailDirectory, IdempotencyLedger, IdempotencyRecord, SideWrites
+from application.ports import (
+    EmailDirectory,
+    EmailTaken,
+    IdempotencyLedger,
+    IdempotencyRecord,
+    SideWrites,
+)
 
 if TYPE_CHECKING:
     from psycopg import Cursor
@@ -48,8 +59,19 @@ def _as_one_row(
             snapshot.state)
 
 
-# The body of both recording functions; the parts in capitals differ between the two.
+EMAIL_TAKEN = "23E01"  # the SQLSTATE the functions raise when another profile holds an address
+# The body of both recording functions; the parts in capitals differ between the two. An
+# e-mail claim (a command's one address, and the one it frees) comes first: a racing claim
+# of the same address waits for the other transaction's end, then finds it taken.
 _RECORD_BODY = (
+    "IF cemail IS NOT NULL THEN "
+    "IF crelease IS NOT NULL THEN "
+    "DELETE FROM {claims} WHERE email = crelease AND profile_id = cowner; END IF; "
+    "INSERT INTO {claims} (email, profile_id) VALUES (cemail, cowner) "
+    "ON CONFLICT (email) DO NOTHING; "
+    "IF NOT FOUND AND NOT EXISTS (SELECT FROM {claims} WHERE email = cemail "
+    f"AND profile_id = cowner) THEN RAISE SQLSTATE '{EMAIL_TAKEN}' USING MESSAGE = "
+    "'another profile holds this e-mail address'; END IF; END IF; "
     "IF ikey IS NOT NULL THEN INSERT INTO {keys} (key, fingerprint, result, created_at) "
     "VALUES (ikey, ifingerprint, iresult, iat); END IF; SNAPSHOT "
     "IF FOLLOWS_NOT THEN "
@@ -79,7 +101,21 @@ _MANY = {  # arrays of events and snapshots, of any profiles
 }
 RETRY_WITHIN = 0.5  # seconds after a first failure in which a write is tried again
 RETRY_AFTER = 0.05
-_KEY_PARAMS = "ikey text, ifingerprint text, iresult text, iat timestamptz"
+_KEY_PARAMS = (
+    "ikey text, ifingerprint text, iresult text, iat timestamptz, "
+    "cowner text, cemail text, crelease text"
+)
+_NO_CLAIM = (None, None, None)
+
+
+def _claim_of(side: SideWrites | None, owner: Any) -> tuple[str, str, str | None] | None:  # noqa: ANN401
+    """The function's claim parameters, when the side writes are one e-mail claim (and the
+    address it frees) and nothing else: the usual e-mail change, in one round trip."""
+    if side is None or len(side.claims) != 1 or len(side.releases) > 1 or owner is None:
+        return None
+    if side.vault or side.new_key is not None or side.erase is not None:
+        return None
+    return str(owner), side.claims[0], side.releases[0] if side.releases else None
 
 
 class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger, EmailDirectory):
@@ -125,9 +161,10 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger, Em
             many, SQL("events {}[], snapshots {}[], ").format(event, event), _MANY
         ))
         # As bytes once: a composed query is rendered again (identifiers escaped) per execution.
-        self.record_one = SQL("SELECT n FROM {}(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) AS n")\
+        marks = ", ".join(["%s"] * 7)  # the idempotency record's and the claim's
+        self.record_one = SQL(f"SELECT n FROM {{}}(%s, %s, %s, %s, %s, %s, {marks}) AS n")\
             .format(one).as_bytes()
-        self.record_many = SQL("SELECT n FROM {}(%s, %s, %s, %s, %s, %s) AS n").format(many)\
+        self.record_many = SQL(f"SELECT n FROM {{}}(%s, %s, {marks}) AS n").format(many)\
             .as_bytes()
 
     def _create_table(self, curs: Cursor[DictRow]) -> None:
@@ -157,6 +194,7 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger, Em
             name=name, params=params, keys=SQL(_KEY_PARAMS), timeout=self.datastore.lock_timeout,
             body=SQL(body).format(
                 keys=self.idempotency_table,
+                claims=self.claims_table,
                 snapshots=Identifier(schema, snapshots_table(self.events_table_name)),
                 table=Identifier(schema, self.events_table_name),
                 channel=Identifier(self.channel_name),
@@ -186,6 +224,13 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger, Em
             return []
         key = (None, None, None, None) if record is None else (
             record.key, record.fingerprint, record.result.to_json(), record.created_at)
+        side: SideWrites | None = kwargs.get("side")
+        profile_id = stored_events[0].originator_id if stored_events else None
+        claim = _claim_of(side, profile_id)
+        if claim is not None:
+            key, side = (*key, *claim), None  # the function writes it
+        else:
+            key = (*key, *_NO_CLAIM)
         one = _as_one_row(stored_events, snapshot)
         if one is not None:
             statement, params = self.record_one, (*one, *key)
@@ -195,19 +240,23 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger, Em
                 [self._composite(snapshot)] if snapshot is not None else [],
                 *key,
             )
-        side: SideWrites | None = kwargs.get("side")
-        if side:  # written beside the events, in their transaction
-            with self.datastore.transaction(commit=True) as curs:
-                profile_id = stored_events[0].originator_id if stored_events else None
-                write_beside(curs, side, profile_id, "%s", (
-                    SQL("DELETE FROM {} WHERE originator_id = %s").format(self.snapshots_table),
-                    (side.erase,),
-                ))
+        try:
+            if side:  # written beside the events, in their transaction
+                with self.datastore.transaction(commit=True) as curs:
+                    write_beside(curs, side, profile_id, "%s", (
+                        SQL("DELETE FROM {} WHERE originator_id = %s")
+                        .format(self.snapshots_table),
+                        (side.erase,),
+                    ))
+                    curs.execute(statement, params, prepare=True)
+                    return [row["n"] for row in curs.fetchall()]
+            with self.datastore.get_connection() as conn, conn.cursor() as curs:
                 curs.execute(statement, params, prepare=True)
                 return [row["n"] for row in curs.fetchall()]
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(statement, params, prepare=True)
-            return [row["n"] for row in curs.fetchall()]
+        except IntegrityError as error:
+            if getattr(error.__cause__, "sqlstate", None) == EMAIL_TAKEN:
+                raise EmailTaken from None
+            raise
 
     def _composite(self, event: StoredEvent) -> Any:  # noqa: ANN401
         return self.construct_pg_stored_event(

@@ -38,7 +38,7 @@ class SQLiteProfileRecorder(SQLiteApplicationRecorder, IdempotencyLedger, EmailD
             "result TEXT NOT NULL, created_at TEXT NOT NULL)",
             f"CREATE INDEX IF NOT EXISTS {IDEMPOTENCY_TABLE}_by_age "
             f"ON {IDEMPOTENCY_TABLE} (created_at)",
-            *side_table_statements("BLOB"),
+            *side_table_statements("BLOB", " WITHOUT ROWID"),
         ]
 
     def _insert_events(

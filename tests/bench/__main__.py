@@ -19,6 +19,7 @@ from application.store import SNAPSHOT_INTERVAL
 from tests.bench import (
     commands,
     crud,
+    emails,
     feed,
     http,
     integrity,
@@ -189,6 +190,10 @@ def run_store(make: Callable[[], AbstractContextManager[BenchStore]],
         with make() as store:
             console.log(f"benchmarking {store.name}: application layer ({store.url})")
             figures += app_layer(store, args.seconds, args.profiles)
+    if "emails" in parts:
+        with make() as store:
+            console.log(f"benchmarking {store.name}: the e-mail reservation's cost")
+            figures += emails.email_figures(store, args.seconds, args.profiles)
     if "stages" in parts:
         with make() as store:
             console.log(f"benchmarking {store.name}: the command path under cProfile")
@@ -227,8 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http-profiles", type=int, default=600)
     parser.add_argument("--stage-commands", type=int, default=2000,
                         help="commands per profiled workload (stages)")
-    parser.add_argument("--parts", default="app,crud,stages,http,servers,integrity,feed",
-                        help="comma-separated: app, crud (the CRUD peer), stages (cProfile "
+    parser.add_argument("--parts", default="app,emails,crud,stages,http,servers,integrity,feed",
+                        help="comma-separated: app, emails (the e-mail reservation), crud (the "
+                        "CRUD peer), stages (cProfile "
                         "breakdown), http (with rebuild), servers (server choices, a bare "
                         "endpoint), integrity, feed")
     args = parser.parse_args(argv)
