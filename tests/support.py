@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -104,3 +105,24 @@ def registration(**overrides: Any) -> dict[str, Any]:
 def unique_email(local: str = "marie", domain: str = "example.com") -> str:
     """An address no other test holds (a profile's address is its own: email_taken)."""
     return f"{local}.{uuid4().hex[:8]}@{domain}"
+
+
+def at_once(commands: list[Callable[[], object]]) -> list[object]:
+    """Run the commands in threads released together: each one's result or error."""
+    barrier = threading.Barrier(len(commands))
+    outcomes: list[object] = [None] * len(commands)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            outcomes[index] = commands[index]()
+        except Exception as error:
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(commands))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    return outcomes

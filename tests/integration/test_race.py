@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from uuid import UUID
 
 import pytest
 
 from adapters.bootstrap import build
 from domain.errors import VersionConflict
-from tests.support import ctx
+from tests.support import at_once, ctx
 
 THREADS = 8
 
@@ -18,26 +17,14 @@ def race(service, profile_id: UUID, expected_version: int | None) -> list[object
     """Start THREADS commands at once; each returns its CommandResult or its error.
     `service` may be a list: the threads take turns among them (processes of their own)."""
     services = service if isinstance(service, list) else [service]
-    barrier = threading.Barrier(THREADS)
-    outcomes: list[object] = [None] * THREADS
 
-    def run(index: int) -> None:
+    def command(index: int) -> object:
         context = ctx(f"customer:racer-{index}", expected_version=expected_version)
-        barrier.wait()
-        try:
-            outcomes[index] = services[index % len(services)].add_contact(
-                profile_id, {"name": f"Racer {index}", "email": f"r{index}@example.com"}, context
-            )
-        except Exception as error:
-            outcomes[index] = error
+        return services[index % len(services)].add_contact(
+            profile_id, {"name": f"Racer {index}", "email": f"r{index}@example.com"}, context
+        )
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
+    return at_once([lambda i=i: command(i) for i in range(THREADS)])
 
 
 @pytest.mark.postgres
