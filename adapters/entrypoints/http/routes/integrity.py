@@ -145,7 +145,7 @@ router = Router(prefix="/v1/integrity", tags=["integrity"],
 @router.get("/checkpoint", summary="The latest signed checkpoint (tree head)",
             description="Scope `audit:read`. Signed at least every 10 s while events arrive.",
             responses={404: _problem("No checkpoint signed yet (checkpoint_not_found).")})
-def checkpoint(_caller: Auditor, log: Log) -> CheckpointAnswer:
+def integrity_checkpoint(_caller: Auditor, log: Log) -> CheckpointAnswer:
     with answering():
         return CheckpointAnswer.model_validate(log.proofs.checkpoint().as_json())
 
@@ -153,7 +153,7 @@ def checkpoint(_caller: Auditor, log: Log) -> CheckpointAnswer:
 @router.get("/public-key", summary="The key that signs the checkpoints",
             description="Scope `audit:read`. Pin it: a checkpoint proves nothing under a key "
             "fetched from the same place.")
-def public_key(_caller: Auditor, log: Log) -> PublicKeyAnswer:
+def integrity_public_key(_caller: Auditor, log: Log) -> PublicKeyAnswer:
     return PublicKeyAnswer.model_validate(log.signer.public_json())
 
 
@@ -163,7 +163,7 @@ def public_key(_caller: Auditor, log: Log) -> PublicKeyAnswer:
                 422: INVALID_SIZE,
                 404: _problem("The tree has the event but the store lost it (event_not_found)."),
             })
-def inclusion(_caller: Auditor, log: Log, position: Size,
+def inclusion_proof(_caller: Auditor, log: Log, position: Size,
               tree_size: Size | None = None) -> InclusionAnswer:
     with answering():
         return InclusionAnswer.model_validate(log.proofs.inclusion(position, tree_size).as_json())
@@ -172,7 +172,7 @@ def inclusion(_caller: Auditor, log: Log, position: Size,
 @router.get("/consistency", summary="Proof that a tree of `first` events is a prefix of `second`",
             description="Scope `audit:read`. `second` defaults to the latest checkpoint's size.",
             responses={422: INVALID_SIZE})
-def consistency(_caller: Auditor, log: Log, first: Size,
+def consistency_proof(_caller: Auditor, log: Log, first: Size,
                 second: Size | None = None) -> ConsistencyAnswer:
     with answering():
         return ConsistencyAnswer.model_validate(log.proofs.consistency(first, second).as_json())
