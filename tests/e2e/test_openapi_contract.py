@@ -152,3 +152,11 @@ def test_the_categories_listed_are_those_configured(tmp_path: Path):
     finally:
         container.close()
     assert categories["items"]["enum"] == ["news", "launches", "all"]
+
+
+def test_every_problem_to_retry_documents_retry_after(openapi):
+    for method, path, operation in operations(openapi):
+        for status in ("429", "503"):
+            response = operation["responses"].get(status)
+            if response is not None and (method, path) != ("GET", "/readyz"):
+                assert "Retry-After" in response["headers"], (method, path, status)
