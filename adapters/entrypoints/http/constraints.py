@@ -103,8 +103,9 @@ def document(openapi: dict[str, Any], categories: Sequence[str]) -> None:
                 _constrain(parameter["schema"], parameters[key])
                 found.add(key)
         for response in operation.get("responses", {}).values():
-            if "ETag" in response.get("headers", {}):
-                response["headers"]["ETag"] = {**response["headers"]["ETag"], "schema": {
-                    **response["headers"]["ETag"]["schema"], **ETAG}}
+            headers = response.get("headers", {})
+            if "ETag" in headers:  # a copy: the routes share one header declaration
+                etag = headers["ETag"]
+                headers["ETag"] = {**etag, "schema": {**etag["schema"], **ETAG}}
     if missing := set(parameters) - found:
         raise LookupError(f"no such parameters in the document: {sorted(missing)}")
