@@ -30,7 +30,7 @@ from domain.sections.contact_information import (
     normalise_phone,
 )
 from domain.sections.credit_card import CARD_SUMMARY_FIELDS
-from domain.sections.newsletters import Decision, may_send, renewals
+from domain.sections.newsletters import Decision, check_kind, may_send, renewals
 from domain.sections.password import (
     MAX_REJECTIONS,
     REJECTION_WINDOW,
@@ -284,6 +284,7 @@ class Profile(Aggregate):
         self.trigger_event(ev.ProfileErased, basis=check_basis(basis), **meta.fields())
 
     def may_send(self, kind: str, known_categories: Collection[str]) -> Decision:
+        check_kind(kind, known_categories)  # a malformed kind is refused, erased or not
         if self.erased:
             return Decision(False, "profile_erased")
         return may_send(

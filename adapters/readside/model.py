@@ -27,7 +27,7 @@ from adapters.readside.views.postgres import (
 from adapters.readside.views.profiles import SqlProfileView
 from adapters.readside.views.sqlite import SQLiteAudienceView, SQLiteAuditView, SQLiteProfileView
 from domain.errors import ProfileNotFound
-from domain.sections.newsletters import Decision, may_send
+from domain.sections.newsletters import Decision, check_kind, may_send
 from projections.profiles import AudienceProjection, AuditProjection, ProfileViewProjection
 
 POLL = 0.05
@@ -134,6 +134,7 @@ class ReadSide:
         state = self.audience.communications(profile_id)
         if state is None:
             raise ProfileNotFound(profile_id)
+        check_kind(kind, self.categories)  # a malformed kind is refused, erased or not
         if state.erased:
             return Decision(False, "profile_erased")
         return may_send(

@@ -34,6 +34,8 @@ CARD_SUMMARY_FIELDS = (
 )
 MIN_NUMBER_LENGTH = 12
 MAX_NUMBER_LENGTH = 19
+EXP_MONTHS = range(1, 13)
+EXP_YEARS = range(2000, 10_000)  # four digits
 
 # (first prefix, last prefix, brand): every prefix in the range has the same digit count.
 _PREFIX_RANGES: tuple[tuple[str, str, str], ...] = (
@@ -125,11 +127,11 @@ def card_brand_info(partial: str) -> tuple[str | None, bool, bool]:
 
 def check_expiry(exp_month: int, exp_year: int, today: datetime.date) -> None:
     """Refuse an impossible expiry or a card past the end of its expiry month."""
-    if isinstance(exp_month, bool) or not 1 <= exp_month <= 12:
+    if isinstance(exp_month, bool) or exp_month not in EXP_MONTHS:
         raise RuleViolation(
             "invalid_expiry", "The expiry month must be between 1 and 12.", "exp_month"
         )
-    if isinstance(exp_year, bool) or not 2000 <= exp_year <= 9999:
+    if isinstance(exp_year, bool) or exp_year not in EXP_YEARS:
         raise RuleViolation(
             "invalid_expiry", "The expiry year must have four digits, such as 2031.", "exp_year"
         )

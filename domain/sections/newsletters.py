@@ -54,19 +54,10 @@ class Decision:
     reason: str
 
 
-def may_send(
-    kind: str,
-    newsletters: Mapping[str, Mapping[str, Any]],
-    domain_suggestions: bool,
-    known_categories: Collection[str],
-    unsubscribed_at: str | None = None,
-) -> Decision:
-    if kind in TRANSACTIONAL_KINDS:
-        return Decision(True, "transactional: never affected by newsletter choices")
-    if kind == "domain_suggestion":
-        if domain_suggestions:
-            return Decision(True, "domain suggestions accepted in the account preferences")
-        return Decision(False, "domain suggestions declined in the account preferences")
+def check_kind(kind: str, known_categories: Collection[str]) -> str:
+    """A kind of message: a transactional one, domain_suggestion or newsletter:<category>."""
+    if kind in TRANSACTIONAL_KINDS or kind == "domain_suggestion":
+        return kind
     category = kind.removeprefix("newsletter:")
     if category == kind:
         raise RuleViolation(
@@ -79,6 +70,24 @@ def may_send(
         raise RuleViolation(
             "unknown_newsletter_category", f"Unknown newsletter category {category!r}.", "kind"
         )
+    return kind
+
+
+def may_send(
+    kind: str,
+    newsletters: Mapping[str, Mapping[str, Any]],
+    domain_suggestions: bool,
+    known_categories: Collection[str],
+    unsubscribed_at: str | None = None,
+) -> Decision:
+    check_kind(kind, known_categories)
+    if kind in TRANSACTIONAL_KINDS:
+        return Decision(True, "transactional: never affected by newsletter choices")
+    if kind == "domain_suggestion":
+        if domain_suggestions:
+            return Decision(True, "domain suggestions accepted in the account preferences")
+        return Decision(False, "domain suggestions declined in the account preferences")
+    category = kind.removeprefix("newsletter:")
     consent = newsletters.get(category)
     if consent is not None:
         return Decision(

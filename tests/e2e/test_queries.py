@@ -163,6 +163,21 @@ def test_answers_whether_a_message_kind_may_be_sent(api: Api):
     assert bad_kind.status_code == 400
 
 
+def test_refuses_a_malformed_message_kind_for_an_erased_profile_too(api: Api):
+    profile_id = api.register()
+    erased = api.call("DELETE", f"/v1/profiles/{profile_id}", json={"basis": "customer_request"})
+    assert erased.status_code == 200, erased.text
+    gone = api.client.get(f"/v1/profiles/{profile_id}", params={"min_version": 2})  # the view too
+    assert gone.status_code == 410
+    base = f"/v1/profiles/{profile_id}/communications"
+    assert api.client.get(f"{base}/invoice").json() == {
+        "allowed": False, "reason": "profile_erased"
+    }
+    assert api.client.get(f"{base}/carrier-pigeon").status_code == 400
+    unknown = api.client.get(f"{base}/newsletter:carrier-pigeon")
+    assert (unknown.status_code, unknown.json()["code"]) == (422, "unknown_newsletter_category")
+
+
 def test_lists_a_categorys_audience_by_pages(api: Api):
     ids = sorted(str(api.register()) for _ in range(3))
     for profile_id in ids:

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -68,8 +69,19 @@ def in_threads(endpoint: Callable[..., Any]) -> Callable[..., Any]:
     return threaded
 
 
+def operation_id(route: APIRoute) -> str:
+    """The endpoint's own name (`register`, `change_contact`): the operationId generated
+    clients name their functions after; a route's `operation_id=` overrides it."""
+    return route.name
+
+
 class Router(APIRouter):
-    """An APIRouter whose `def` endpoints run in the pool rather than in anyio's threads."""
+    """An APIRouter whose `def` endpoints run in the pool rather than in anyio's threads, and
+    whose operations are named after their endpoints."""
+
+    def __init__(self, **options: Any) -> None:  # noqa: ANN401
+        options.setdefault("generate_unique_id_function", operation_id)
+        super().__init__(**options)
 
     def add_api_route(
         self, path: str, endpoint: Callable[..., Any], **options: Any  # noqa: ANN401

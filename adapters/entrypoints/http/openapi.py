@@ -1,13 +1,16 @@
-"""The OpenAPI document, tidied: absent parameters are not `null`, and responses link onward."""
+"""The OpenAPI document, tidied: problems as sent, absent parameters not `null`, links onward."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from adapters.entrypoints.http import constraints
 from adapters.entrypoints.http.middleware import PROTECTED_PREFIX  # authenticated under it
+from adapters.entrypoints.http.problems import PROBLEM_JSON
 
 _METHODS = ("get", "put", "post", "patch", "delete")
 BEARER_SCHEME = {
@@ -16,6 +19,43 @@ BEARER_SCHEME = {
     "its scopes decide what it may do.",
     "scheme": "bearer",
 }
+
+
+# The sections of the profile page (A to G), then the rest: one tag each, in this order.
+TAGS = [
+    {"name": "registration", "description": "A new profile."},
+    {"name": "contact information", "description": "A: e-mail, phone, postal address."},
+    {"name": "additional information",
+     "description": "B: company, VAT number, job title, website."},
+    {"name": "account contacts", "description": "Who else receives billing or WHOIS mail."},
+    {"name": "account preferences",
+     "description": "C: billing contact, channel, language, invoices, domain suggestions."},
+    {"name": "password", "description": "D: changing it; the strength and generation helpers."},
+    {"name": "credit card", "description": "E: the card on file (`payment:write`); the brand "
+     "helper."},
+    {"name": "social media", "description": "F: links to the profile's social accounts."},
+    {"name": "newsletters", "description": "G: subscriptions and their consent, who may be "
+     "sent what, the audience."},
+    {"name": "profiles", "description": "The profile view, now or as it was; lookup by e-mail."},
+    {"name": "erasure", "description": "Forgetting a person (`privacy:erase`)."},
+    {"name": "audit", "description": "The audit trail (`audit:read`)."},
+    {"name": "integrity", "description": "Signed checkpoints and proofs (`audit:read`)."},
+    {"name": "events", "description": "Every event as a CloudEvent (`events:read`)."},
+    {"name": "health", "description": "Liveness and readiness, without a token."},
+]
+_FASTAPI_422 = {"$ref": "#/components/schemas/HTTPValidationError"}
+
+
+def _as_sent(responses: dict[str, Any]) -> None:
+    """A problem's schema under application/problem+json (FastAPI puts a response's `model`
+    under application/json, which no refusal is sent as); no 422 HTTPValidationError (FastAPI's
+    own, never sent: a malformed request is a 400 validation_error problem)."""
+    for status, response in list(responses.items()):
+        content = response.get("content", {})
+        if content.get("application/json", {}).get("schema") == _FASTAPI_422:
+            del responses[status]
+        elif PROBLEM_JSON in content and "application/json" in content:
+            content[PROBLEM_JSON] = {**content[PROBLEM_JSON], **content.pop("application/json")}
 
 
 def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
@@ -78,9 +118,10 @@ def secure(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def tidy(document: dict[str, Any]) -> dict[str, Any]:
+def tidy(document: dict[str, Any], categories: Sequence[str]) -> dict[str, Any]:
     secure(document)
     for _, _, operation in _operations(document):
+        _as_sent(operation.get("responses", {}))
         for parameter in operation.get("parameters", ()):
             if "schema" in parameter:
                 parameter["schema"] = _not_null(parameter["schema"])
@@ -93,6 +134,10 @@ def tidy(document: dict[str, Any]) -> dict[str, Any]:
         ("/v1/profiles/{profile_id}/contacts", "post", "201"),
         {**profile, "contact_id": "$response.body#/contact_id"},
     )
+    schemas = document.get("components", {}).get("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    constraints.document(document, categories)
     return document
 
 
@@ -105,7 +150,9 @@ def install(app: FastAPI) -> None:
                     version=app.version,
                     description=app.description,
                     routes=app.routes,
-                )
+                    tags=TAGS,
+                ),
+                app.state.container.service.categories,
             )
         return app.openapi_schema
 

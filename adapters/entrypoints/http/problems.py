@@ -212,7 +212,8 @@ _RETRY_AFTER = {
 }
 
 
-def _doc(status: int, description: str) -> dict[str, Any]:
+def documented(status: int, description: str) -> dict[str, Any]:
+    """OpenAPI documentation of one refusal (openapi.py moves the schema under PROBLEM_JSON)."""
     doc = {"description": description, "model": Problem, "content": {PROBLEM_JSON: {}}}
     return {**doc, "headers": _RETRY_AFTER} if status in (429, 503) else doc
 
@@ -240,7 +241,7 @@ _DESCRIPTIONS = {
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI documentation of the problems an operation can answer."""
-    return {status: _doc(status, _DESCRIPTIONS[status]) for status in statuses}
+    return {status: documented(status, _DESCRIPTIONS[status]) for status in statuses}
 
 
 COMMON = (400, 401, 403, 413, 500, 503)

@@ -61,7 +61,7 @@ def profile_audit(
     summary="Every profile's audit entries in recorded order",
     description="Scope `audit:read`.",
 )
-def all_audit(
+def audit_log(
     _caller: Auditor,
     reads: Reads,
     limit: Limit = 100,

@@ -88,7 +88,7 @@ EXAMPLE: dict[str, Any] = {
     response_model=EventPage,
     responses={200: {"content": {"application/json": {"example": EXAMPLE}}}},
 )
-def events(
+def event_feed(
     _caller: Follower,
     reads: Reads,
     limit: Limit = 100,

@@ -17,7 +17,7 @@ logger = get_logger("profile_service.health")
 
 
 @router.get("/healthz", summary="Liveness: the process answers")
-async def healthz() -> Health:  # in the event loop: it needs no thread, so none can hold it up
+async def liveness() -> Health:  # in the event loop: it needs no thread, so none can hold it up
     return Health(status="ok")
 
 
@@ -29,7 +29,7 @@ async def healthz() -> Health:  # in the event loop: it needs no thread, so none
         **responses(500),
     },
 )
-def readyz(request: Request, reads: Reads, response: Response) -> Readiness:
+def readiness(request: Request, reads: Reads, response: Response) -> Readiness:
     container = request.app.state.container
     store = probe(container.service, container.sql.datastore)
     if store == "ok" and container.keyring.stale is not None:

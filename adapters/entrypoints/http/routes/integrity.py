@@ -19,8 +19,8 @@ from pydantic import ConfigDict, Field
 from adapters.bootstrap import Container
 from adapters.entrypoints.http.blocking import Router
 from adapters.entrypoints.http.deps import Auditor
-from adapters.entrypoints.http.problems import COMMON, PROBLEM_JSON, ApiError, responses
-from adapters.entrypoints.http.schemas import Out, Problem
+from adapters.entrypoints.http.problems import COMMON, ApiError, documented, responses
+from adapters.entrypoints.http.schemas import Out
 from adapters.integrity.model import Integrity
 from adapters.integrity.proofs import EventMissing, InvalidTreeSize, NoCheckpoint, NodesMissing
 
@@ -39,19 +39,15 @@ _PATH = ["ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb",
 _lock = threading.Lock()
 
 
-def _problem(description: str) -> dict[str, Any]:
-    return {"description": description, "model": Problem, "content": {PROBLEM_JSON: {}}}
-
-
 def _examples(example: dict[str, Any]) -> ConfigDict:
     return ConfigDict(extra="ignore", json_schema_extra={"examples": [example]})
 
 
-UNAVAILABLE = _problem("The store is busy or unreachable (store_unavailable), or the tree is "
-                       "behind its checkpoint while it is rebuilt (tree_unavailable); "
-                       "see Retry-After.")
-INVALID_SIZE = _problem("A tree size larger than the latest checkpoint's, or a position "
-                        "outside the tree of that size (invalid_tree_size).")
+UNAVAILABLE = documented(503, "The store is busy or unreachable (store_unavailable), or the "
+                         "tree is behind its checkpoint while it is rebuilt (tree_unavailable); "
+                         "see Retry-After.")
+INVALID_SIZE = documented(422, "A tree size larger than the latest checkpoint's, or a position "
+                          "outside the tree of that size (invalid_tree_size).")
 
 
 class CheckpointAnswer(Out):
@@ -144,8 +140,8 @@ router = Router(prefix="/v1/integrity", tags=["integrity"],
 
 @router.get("/checkpoint", summary="The latest signed checkpoint (tree head)",
             description="Scope `audit:read`. Signed at least every 10 s while events arrive.",
-            responses={404: _problem("No checkpoint signed yet (checkpoint_not_found).")})
-def checkpoint(_caller: Auditor, log: Log) -> CheckpointAnswer:
+            responses={404: documented(404, "No checkpoint signed yet (checkpoint_not_found).")})
+def integrity_checkpoint(_caller: Auditor, log: Log) -> CheckpointAnswer:
     with answering():
         return CheckpointAnswer.model_validate(log.proofs.checkpoint().as_json())
 
@@ -153,7 +149,7 @@ def checkpoint(_caller: Auditor, log: Log) -> CheckpointAnswer:
 @router.get("/public-key", summary="The key that signs the checkpoints",
             description="Scope `audit:read`. Pin it: a checkpoint proves nothing under a key "
             "fetched from the same place.")
-def public_key(_caller: Auditor, log: Log) -> PublicKeyAnswer:
+def integrity_public_key(_caller: Auditor, log: Log) -> PublicKeyAnswer:
     return PublicKeyAnswer.model_validate(log.signer.public_json())
 
 
@@ -161,9 +157,10 @@ def public_key(_caller: Auditor, log: Log) -> PublicKeyAnswer:
             description="Scope `audit:read`. `tree_size` defaults to the latest checkpoint's.",
             responses={
                 422: INVALID_SIZE,
-                404: _problem("The tree has the event but the store lost it (event_not_found)."),
+                404: documented(404, "The tree has the event but the store lost it "
+                                "(event_not_found)."),
             })
-def inclusion(_caller: Auditor, log: Log, position: Size,
+def inclusion_proof(_caller: Auditor, log: Log, position: Size,
               tree_size: Size | None = None) -> InclusionAnswer:
     with answering():
         return InclusionAnswer.model_validate(log.proofs.inclusion(position, tree_size).as_json())
@@ -172,7 +169,7 @@ def inclusion(_caller: Auditor, log: Log, position: Size,
 @router.get("/consistency", summary="Proof that a tree of `first` events is a prefix of `second`",
             description="Scope `audit:read`. `second` defaults to the latest checkpoint's size.",
             responses={422: INVALID_SIZE})
-def consistency(_caller: Auditor, log: Log, first: Size,
+def consistency_proof(_caller: Auditor, log: Log, first: Size,
                 second: Size | None = None) -> ConsistencyAnswer:
     with answering():
         return ConsistencyAnswer.model_validate(log.proofs.consistency(first, second).as_json())

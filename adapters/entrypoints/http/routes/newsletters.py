@@ -85,7 +85,7 @@ def may_send(
     summary="Profiles subscribed to a category",
     responses=responses(422),
 )
-def audience(
+def newsletter_audience(
     category: Annotated[str, Path(max_length=100, examples=["news"])],
     _caller: Reader,
     reads: Reads,
@@ -109,5 +109,5 @@ def audience(
     description="Scope `audit:read`. One record per category per change, from the events.",
     responses=responses(404),
 )
-def consents(profile_id: ProfileId, _caller: Auditor, history: Histories) -> ConsentLedger:
+def consent_ledger(profile_id: ProfileId, _caller: Auditor, history: Histories) -> ConsentLedger:
     return ConsentLedger.model_validate({"consents": history.consents(profile_id)})

@@ -103,7 +103,7 @@ def get_profile(
     "invalid_email when it is not an address.",
     responses=responses(404, 422),
 )
-def profile_holding(
+def find_profile_by_email(
     email: Annotated[str, Query(min_length=3, max_length=320, examples=["marie@example.com"])],
     _caller: Reader,
     service: Service,
