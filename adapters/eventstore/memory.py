@@ -107,7 +107,6 @@ class MemoryProfileRecorder(popo.POPOApplicationRecorder, IdempotencyLedger, Ema
                 self.claims[email] = owner
         if side.erase is not None:
             self.data_keys.pop(side.erase, None)
-            self.claims = {e: p for e, p in self.claims.items() if p != side.erase}
             self.snapshots.forget(side.erase)
 
     def email_owner(self, key: str) -> UUID | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -60,18 +61,20 @@ def _as_one_row(
 
 
 EMAIL_TAKEN = "23E01"  # the SQLSTATE the functions raise when another profile holds an address
-# The body of both recording functions; the parts in capitals differ between the two. An
-# e-mail claim (a command's one address, and the one it frees) comes first: a racing claim
-# of the same address waits for the other transaction's end, then finds it taken.
+# The body of both recording functions; the parts in capitals differ between the two. The
+# address a command frees and the one it claims come first, as ledger.write_beside does them
+# on SQLite: a racing claim of the same address waits for the other transaction's end, then
+# finds it taken (a holder that let go meanwhile: try again, three times at most).
 _RECORD_BODY = (
-    "IF cemail IS NOT NULL THEN "
     "IF crelease IS NOT NULL THEN "
     "DELETE FROM {claims} WHERE email = crelease AND profile_id = cowner; END IF; "
+    "IF cemail IS NOT NULL THEN FOR attempt IN 1..3 LOOP "
     "INSERT INTO {claims} (email, profile_id) VALUES (cemail, cowner) "
-    "ON CONFLICT (email) DO NOTHING; "
-    "IF NOT FOUND AND NOT EXISTS (SELECT FROM {claims} WHERE email = cemail "
-    f"AND profile_id = cowner) THEN RAISE SQLSTATE '{EMAIL_TAKEN}' USING MESSAGE = "
-    "'another profile holds this e-mail address'; END IF; END IF; "
+    "ON CONFLICT (email) DO NOTHING; EXIT WHEN FOUND; "
+    "EXIT WHEN EXISTS (SELECT FROM {claims} WHERE email = cemail AND profile_id = cowner); "
+    "IF attempt = 3 OR EXISTS (SELECT FROM {claims} WHERE email = cemail) THEN "
+    f"RAISE SQLSTATE '{EMAIL_TAKEN}' USING MESSAGE = "
+    "'another profile holds this e-mail address'; END IF; END LOOP; END IF; "
     "IF ikey IS NOT NULL THEN INSERT INTO {keys} (key, fingerprint, result, created_at) "
     "VALUES (ikey, ifingerprint, iresult, iat); END IF; SNAPSHOT "
     "IF FOLLOWS_NOT THEN "
@@ -108,14 +111,16 @@ _KEY_PARAMS = (
 _NO_CLAIM = (None, None, None)
 
 
-def _claim_of(side: SideWrites | None, owner: Any) -> tuple[str, str, str | None] | None:  # noqa: ANN401
-    """The function's claim parameters, when the side writes are one e-mail claim (and the
-    address it frees) and nothing else: the usual e-mail change, in one round trip."""
-    if side is None or len(side.claims) != 1 or len(side.releases) > 1 or owner is None:
-        return None
-    if side.vault or side.new_key is not None or side.erase is not None:
-        return None
-    return str(owner), side.claims[0], side.releases[0] if side.releases else None
+def _split_claim(
+    side: SideWrites | None, owner: Any  # noqa: ANN401
+) -> tuple[tuple[str | None, ...], SideWrites | None]:
+    """The function's claim parameters (the owner, the address it claims, the one it frees:
+    a command has at most one of each), and what is left for `write_beside`."""
+    if side is None or owner is None or len(side.claims) > 1 or len(side.releases) > 1:
+        return _NO_CLAIM, side
+    claim = (str(owner), side.claims[0] if side.claims else None,
+             side.releases[0] if side.releases else None)
+    return claim, replace(side, claims=(), releases=()) or None
 
 
 class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger, EmailDirectory):
@@ -226,11 +231,8 @@ class PostgresProfileRecorder(PostgresApplicationRecorder, IdempotencyLedger, Em
             record.key, record.fingerprint, record.result.to_json(), record.created_at)
         side: SideWrites | None = kwargs.get("side")
         profile_id = stored_events[0].originator_id if stored_events else None
-        claim = _claim_of(side, profile_id)
-        if claim is not None:
-            key, side = (*key, *claim), None  # the function writes it
-        else:
-            key = (*key, *_NO_CLAIM)
+        claim, side = _split_claim(side, profile_id)  # the function writes the claim
+        key = (*key, *claim)
         one = _as_one_row(stored_events, snapshot)
         if one is not None:
             statement, params = self.record_one, (*one, *key)
