@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from features.drivers import Command, Driver, Outcome, Request
+from tests.support import at_once as race_in_threads
 
 STRONG_PASSWORD = "correct horse battery staple 42"
 HOME = {
@@ -92,18 +92,7 @@ def yes(text: str) -> bool:
 
 def at_once(sends: list[Callable[[], Outcome]]) -> list[Outcome]:
     """Send from threads released together (writers racing): each one's outcome, in order."""
-    start = threading.Barrier(len(sends))
-    outcomes: list[Outcome | None] = [None] * len(sends)
-
-    def run(index: int) -> None:
-        start.wait()
-        outcomes[index] = sends[index]()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(sends))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    done = [outcome for outcome in outcomes if outcome is not None]
-    assert len(done) == len(sends), "a racing command raised instead of answering"
-    return done
+    outcomes = race_in_threads(sends)
+    raised = [o for o in outcomes if not isinstance(o, Outcome)]
+    assert not raised, f"a racing command raised instead of answering: {raised}"
+    return [o for o in outcomes if isinstance(o, Outcome)]

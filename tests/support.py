@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -107,7 +107,7 @@ def unique_email(local: str = "marie", domain: str = "example.com") -> str:
     return f"{local}.{uuid4().hex[:8]}@{domain}"
 
 
-def at_once(commands: list[Callable[[], object]]) -> list[object]:
+def at_once(commands: Sequence[Callable[[], object]]) -> list[object]:
     """Run the commands in threads released together: each one's result or error."""
     barrier = threading.Barrier(len(commands))
     outcomes: list[object] = [None] * len(commands)
