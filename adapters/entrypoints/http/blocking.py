@@ -13,6 +13,8 @@ from typing import Any, ParamSpec, TypeVar
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
 
+from adapters.entrypoints.http.lean import LeanRoute
+
 P = ParamSpec("P")
 T = TypeVar("T")
 DEFAULT_THREADS = 10
@@ -76,11 +78,12 @@ def operation_id(route: APIRoute) -> str:
 
 
 class Router(APIRouter):
-    """An APIRouter whose `def` endpoints run in the pool rather than in anyio's threads, and
-    whose operations are named after their endpoints."""
+    """An APIRouter whose `def` endpoints run in the pool rather than in anyio's threads, whose
+    operations are named after their endpoints, and whose routes follow a plan (lean.py)."""
 
     def __init__(self, **options: Any) -> None:  # noqa: ANN401
         options.setdefault("generate_unique_id_function", operation_id)
+        options.setdefault("route_class", LeanRoute)
         super().__init__(**options)
 
     def add_api_route(
