@@ -93,6 +93,7 @@ RULES: tuple[Rule, ...] = (
     ("/starlette/middleware/", None, MIDDLEWARE),
     ("adapters/entrypoints/http/deps.py", None, DEPENDENCIES),
     ("adapters/entrypoints/http/context.py", None, DEPENDENCIES),
+    ("adapters/entrypoints/http/lean.py", None, DEPENDENCIES),
     ("/fastapi/dependencies/", None, DEPENDENCIES),
     ("/fastapi/security/", None, DEPENDENCIES),
     ("/fastapi/params.py", None, DEPENDENCIES),

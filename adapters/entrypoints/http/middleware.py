@@ -24,7 +24,8 @@ from adapters.entrypoints.http.problems import (
 from adapters.security.tokens import Token, TokenStore
 
 PROTECTED_PREFIX = "/v1"
-logger = log.get_logger("profile_service.http")
+LOGGER = "profile_service.http"
+logger = log.get_logger(LOGGER)
 
 
 class BodyTooLarge(HTTPException):
@@ -185,7 +186,8 @@ def _route(scope: Scope, routes: Sequence[BaseRoute]) -> str | None:
 
 
 def _log_request(info: RequestInfo) -> None:
-    logger.info(
+    log.info_line(
+        LOGGER,
         "request",
         method=info.method,
         route=info.route or "<unmatched>",
