@@ -96,9 +96,10 @@ def what_if(store: BenchStore, seconds: float, profiles: int) -> Figure:
 
 def serve_and_load(store: BenchStore, token: str, ids: list[UUID], seconds: float,
                    *options: str, levels: tuple[int, ...] = LEVELS,
-                   ) -> tuple[dict[int, http.Load], float, int]:
+                   ) -> tuple[dict[int, http.Load], http.Usage, float, int]:
     """wrk at each level against `serve` in its own process(es), with its default options
-    unless given; (loads, peak RSS MiB of its processes, worker processes)."""
+    unless given; (loads, the server's and machine's CPU at 16 clients, peak RSS MiB of its
+    processes, worker processes)."""
     container = build(store.settings)
     try:
         read_side = container.read_side()
@@ -107,9 +108,13 @@ def serve_and_load(store: BenchStore, token: str, ids: list[UUID], seconds: floa
             if not store.settings.is_postgres and not options:  # its runners catch up first
                 read_side.wait_for_position(read_side.head(), timeout=120)
             http.check_command(server.url, token, ids[0])
-            loads = {c: http.wrk_load(server.url, token, ids, c, seconds) for c in levels}
+            loads, usage = {}, None
+            for c in levels:
+                loads[c], measured = http.measured_load(server, token, ids, c, seconds)
+                usage = measured if c == 16 else usage
+            assert usage is not None, "16 clients is always a level"
             workers = max(server.processes() - 1, 1)  # a supervisor only with several
-            return loads, server.peak_rss_mib(), workers
+            return loads, usage, server.peak_rss_mib(), workers
     finally:
         container.close()
 
@@ -121,7 +126,7 @@ def http_figures(store: BenchStore, seconds: float, profiles: int) -> Iterator[F
         token = TokenStore(container.sql).create(
             f"bench-{uuid4().hex[:8]}", ["profiles:write", "profiles:read"]
         )
-        loads, peak, workers = serve_and_load(store, token, ids, seconds)
+        loads, usage, peak, workers = serve_and_load(store, token, ids, seconds)
         floors = {c: http.app_threads_load(container.service, ids, c, seconds) for c in LEVELS}
     finally:
         container.close()
@@ -138,6 +143,10 @@ def http_figures(store: BenchStore, seconds: float, profiles: int) -> Iterator[F
                      f"{load.p50_ms:.1f} / {load.p99_ms:.1f}",
                      f"{floor.p50_ms:.1f} / {floor.p99_ms:.1f}", None,
                      "p99 < 50 ms" if c == 16 else "", load.p99_ms < 50 if c == 16 else None)
+    yield Figure(store.name, "  the server at 16 clients: CPUs busy; CPU µs/request, user + "
+                 "system", f"{usage.busy_cpus:.2f}; {usage.user_us:,.0f} + {usage.system_us:,.0f}",
+                 f"machine idle {usage.idle_share:.0%}, stolen {usage.steal_share:.0%}", None,
+                 "(one process: its GIL)")
     if not store.settings.is_postgres:
         quiet = serve_and_load(store, token, ids, seconds, "--no-projections", levels=(16,))[0]
         yield Figure(store.name, "  what-if: 16 clients, projections not in-process",

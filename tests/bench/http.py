@@ -183,6 +183,43 @@ def wrk_load(url: str, token: str, profiles: Sequence[UUID], clients: int,
                 stats["socket_errors"] + stats["status_errors"])
 
 
+@dataclass(frozen=True)
+class Usage:
+    """What the server's process and the whole machine did during one load."""
+    busy_cpus: float  # the server's CPU seconds per second of the load
+    user_us: float  # the server's CPU per request, in Python and C
+    system_us: float  # ... in the kernel (sockets, futexes, file writes)
+    idle_share: float  # of the machine's CPU time (waiting on I/O counted idle)
+    steal_share: float  # taken by the hypervisor: a noisy neighbour
+
+
+def _process_ticks(pid: int) -> tuple[int, int]:
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return int(fields[11]), int(fields[12])
+
+
+def _machine_ticks() -> list[int]:
+    with open("/proc/stat") as stat:
+        return [int(x) for x in stat.readline().split()[1:9]]
+
+
+def measured_load(server: Server, token: str, profiles: Sequence[UUID], clients: int,
+                  seconds: float) -> tuple[Load, Usage]:
+    """wrk_load, with the server's CPU (user and system) and the machine's idle and steal."""
+    tick = os.sysconf("SC_CLK_TCK")
+    process, machine, began = _process_ticks(server.process.pid), _machine_ticks(), time.monotonic()
+    load = wrk_load(server.url, token, profiles, clients, seconds)
+    elapsed = time.monotonic() - began
+    user, system = (b - a for a, b in zip(process, _process_ticks(server.process.pid), strict=True))
+    spent = [b - a for a, b in zip(machine, _machine_ticks(), strict=True)]
+    requests = load.per_second * seconds
+    usage = Usage((user + system) / tick / elapsed, user / tick / requests * 1e6,
+                  system / tick / requests * 1e6, (spent[3] + spent[4]) / sum(spent),
+                  spent[7] / sum(spent))
+    return load, usage
+
+
 def app_threads_load(service: ProfileService, profiles: Sequence[UUID], clients: int,
                      seconds: float) -> Load:
     """The same command through the application layer, from `clients` threads at once."""
