@@ -24,7 +24,14 @@ def leaf_input(
 ) -> bytes:
     """The text hashed into a leaf (integrity.md), state bytes exactly as stored."""
     uuid = profile_id if isinstance(profile_id, UUID) else UUID(str(profile_id))
-    return f"{position}\n{uuid}\n{version}\n{topic}\n{_sha256(state).hexdigest()}".encode()
+    return canonical_leaf_input(position, str(uuid), version, topic, state)
+
+
+def canonical_leaf_input(
+    position: int, profile_id: str, version: int, topic: str, state: bytes
+) -> bytes:
+    """leaf_input, the profile's id given in its canonical text (PostgreSQL's `uuid::text`)."""
+    return f"{position}\n{profile_id}\n{version}\n{topic}\n{_sha256(state).hexdigest()}".encode()
 
 
 def leaf_hash(data: bytes) -> bytes:

@@ -11,6 +11,7 @@ from typing import Any
 
 from eventsourcing.persistence import IntegrityError, OperationalError, ProgrammingError
 from eventsourcing.postgres import PostgresDatastore
+from psycopg.rows import tuple_row
 
 from adapters.integrity.merkle import Frontier, Key, frontier_keys
 from adapters.integrity.signing import Checkpoint
@@ -21,6 +22,7 @@ CREATE_ATTEMPTS = 5
 _SUFFIX = re.compile(r"^[a-z0-9_]{0,40}$")
 Leaf = tuple[int, int, bytes]  # (leaf index, position, leaf hash)
 Node = tuple[int, int, bytes]  # (level >= 1, index, hash)
+Entry = tuple[int, str, int, str, bytes]  # (position, profile id, version, topic, state)
 
 
 class Moved(Exception):
@@ -169,11 +171,30 @@ class TreeStore:
 
     def leaves(self, start: int, limit: int) -> list[Leaf]:
         """The leaves from index `start` on, at most `limit` of them, in order."""
-        with self.reading() as reader:
-            reader.run(f"SELECT leaf_index, position, hash FROM {self.leaves_table} "
-                       "WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?", (start, limit))
-            rows = reader.cursor.fetchall()
-        return [(int(r["leaf_index"]), int(r["position"]), bytes(r["hash"])) for r in rows]
+        return self._tuples(f"SELECT leaf_index, position, hash FROM {self.leaves_table} "
+                            "WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?", (start, limit))
+
+    def log_page(self, events_table: str, after: int, stop: int, limit: int) -> list[Entry]:
+        """The events after position `after`, up to `stop`, at most `limit`, as hashed into
+        leaves: the profile's id as PostgreSQL's canonical text, or SQLite's stored hex."""
+        if self.postgres:
+            sql = ("SELECT notification_id, originator_id::text, originator_version, topic, "
+                   f"state FROM {self.datastore.schema}.{events_table} WHERE notification_id > ? "
+                   "AND notification_id <= ? ORDER BY notification_id LIMIT ?")
+        else:
+            sql = ("SELECT rowid, originator_id, originator_version, topic, state FROM "
+                   f"{events_table} WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?")
+        return self._tuples(sql, (after, stop, limit))
+
+    def _tuples(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        """The rows as tuples, as the driver makes them (not a dict per row)."""
+        with self.datastore.transaction(commit=False) as cursor:
+            if self.postgres:
+                cursor = cursor.connection.cursor(row_factory=tuple_row)
+                self._run(cursor, sql, params)
+                return cursor.fetchall()  # type: ignore[no-any-return]
+            self._run(cursor, sql, params)
+            return [tuple(row) for row in cursor.fetchall()]
 
     # Checkpoints
     def add_checkpoint(self, checkpoint: Checkpoint) -> bool:

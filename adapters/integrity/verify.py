@@ -8,11 +8,11 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
-from eventsourcing.persistence import ApplicationRecorder, Notification
+from eventsourcing.persistence import ApplicationRecorder
 
-from adapters.integrity.merkle import Frontier, leaf_hash, leaf_input
+from adapters.integrity.merkle import Frontier, canonical_leaf_input, leaf_hash, leaf_input
 from adapters.integrity.signing import Checkpoint, Signer
-from adapters.integrity.tables import Leaf, TreeStore
+from adapters.integrity.tables import Entry, Leaf, TreeStore
 
 PAGE = 5000
 T = TypeVar("T")
@@ -142,9 +142,10 @@ def verify(
         found = recorder.select_notifications(start=position, limit=1)
         return bool(found) and found[0].id == position
 
-    def log_page(position: int) -> Sequence[Notification]:
-        return recorder.select_notifications(start=position, limit=PAGE, stop=head,
-                                             inclusive_of_start=False)
+    events_table: str = recorder.events_table_name  # type: ignore[attr-defined]
+
+    def log_page(position: int) -> Sequence[Entry]:
+        return store.log_page(events_table, position, head, PAGE)
 
     with ThreadPoolExecutor(2, thread_name_prefix="verify-read") as reader:
         leaves = _pages(lambda start: store.leaves(start, PAGE),
@@ -152,12 +153,12 @@ def verify(
         check = _Check((leaf for page in leaves for leaf in page), signer, targets, head,
                        exists)
         event, leaf = check.event, leaf_hash
-        log = _pages(log_page, lambda page: page[-1].id if page[-1].id < head else None,
+        data = canonical_leaf_input if store.postgres else leaf_input
+        log = _pages(log_page, lambda page: page[-1][0] if page[-1][0] < head else None,
                      reader)
         for page in log:
-            for n in page:
-                event(n.id, leaf(leaf_input(n.id, n.originator_id, n.originator_version,
-                                            n.topic, n.state)))
+            for position, profile_id, version, topic, state in page:
+                event(position, leaf(data(position, profile_id, version, topic, state)))
             if progress is not None:
-                progress(page[-1].id, head)
+                progress(page[-1][0], head)
         return check.end()

@@ -91,6 +91,17 @@ class EventTable:
         self.sql.execute(f"UPDATE {self.table} SET state = ? WHERE {self.id} = ?",
                          (bytes(state), position))
 
+    def edit(self, position: int, column: str) -> None:
+        """Another profile's id, a later version or a renamed topic at `position`."""
+        if column == "originator_id":
+            change, params = "?", (uuid4().hex if self.id == "rowid" else uuid4(), position)
+        else:
+            change = {"originator_version": "originator_version + 1000",
+                      "topic": "topic || 'x'"}[column]
+            params = (position,)
+        self.sql.execute(f"UPDATE {self.table} SET {column} = {change} WHERE {self.id} = ?",
+                         params)
+
     def remove(self, position: int) -> None:
         self.sql.execute(f"DELETE FROM {self.table} WHERE {self.id} = ?", (position,))
 

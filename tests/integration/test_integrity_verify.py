@@ -56,6 +56,15 @@ def test_a_flipped_byte_in_one_events_state_is_found_at_its_position(container, 
     assert failure(signed).position == 5
 
 
+@pytest.mark.parametrize("column", ["originator_id", "originator_version", "topic"])
+def test_an_edited_profile_id_version_or_topic_is_found_at_its_position(
+    container, signed, column
+):
+    EventTable(container).edit(8, column)
+    failed = failure(signed)
+    assert failed.position == 8 and "differs from the one recorded" in failed.reason
+
+
 def test_a_removed_event_is_found_at_its_position(container, signed):
     EventTable(container).remove(7)
     failed = failure(signed)
@@ -123,18 +132,17 @@ def test_events_recorded_after_the_last_checkpoint_are_verified_too(container, s
     assert failure(signed).position == 20
 
 
-def test_verification_reads_the_log_a_page_at_a_time(container, signed, monkeypatch):
+def test_verification_reads_the_log_a_page_at_a_time(signed, monkeypatch):
     pages = []
-    recorder = container.service.recorder
-    select = recorder.select_notifications
+    select = signed.store.log_page
 
-    def counted(*args, **kwargs):
-        found = select(*args, **kwargs)
-        pages.append((kwargs["limit"], len(found)))
+    def counted(events_table, after, stop, limit):
+        found = select(events_table, after, stop, limit)
+        pages.append((limit, len(found)))
         return found
 
     monkeypatch.setattr("adapters.integrity.verify.PAGE", 5)
-    monkeypatch.setattr(recorder, "select_notifications", counted)
+    monkeypatch.setattr(signed.store, "log_page", counted)
     assert signed.verify().events == 18
     assert pages == [(5, 5), (5, 5), (5, 5), (5, 3)] and PAGE > 1000
 
