@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ POSTGRES_URL = os.environ.get("PROFILE_TEST_POSTGRES_URL", "postgresql://postgre
 TEST_VAULT_KEY = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA="
 STRONG_PASSWORD = "correct horse battery staple 42"
 OTHER_STRONG_PASSWORD = "Velvet otters juggle 7 quiet lanterns"
+# A UUID's text, taken out before looking for a card's digits: a uuid4 may hold "4111".
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class FakeClock(Clock):
