@@ -108,13 +108,10 @@ def serve_and_load(store: BenchStore, token: str, ids: list[UUID], seconds: floa
             if not store.settings.is_postgres and not options:  # its runners catch up first
                 read_side.wait_for_position(read_side.head(), timeout=120)
             http.check_command(server.url, token, ids[0])
-            loads, usage = {}, None
-            for c in levels:
-                loads[c], measured = http.measured_load(server, token, ids, c, seconds)
-                usage = measured if c == 16 else usage
-            assert usage is not None, "16 clients is always a level"
+            measured = {c: http.measured_load(server, token, ids, c, seconds) for c in levels}
+            loads = {c: load for c, (load, _) in measured.items()}
             workers = max(server.processes() - 1, 1)  # a supervisor only with several
-            return loads, usage, server.peak_rss_mib(), workers
+            return loads, measured[16][1], server.peak_rss_mib(), workers
     finally:
         container.close()
 

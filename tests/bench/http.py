@@ -193,9 +193,20 @@ class Usage:
     steal_share: float  # taken by the hypervisor: a noisy neighbour
 
 
+def proc_stat(pid: int) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command's name (utime is [11], stime [12]);
+    None once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def _process_ticks(pid: int) -> tuple[int, int]:
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
+    fields = proc_stat(pid)
+    if fields is None:
+        raise RuntimeError(f"the server (pid {pid}) stopped during the load")
     return int(fields[11]), int(fields[12])
 
 

@@ -84,13 +84,13 @@ class Session:
         """The pids of the session's processes (its process group: pgid = the first's pid)."""
         pids = []
         for entry in os.listdir("/proc"):
-            stat = _stat(int(entry)) if entry.isdigit() else None
+            stat = http.proc_stat(int(entry)) if entry.isdigit() else None
             if stat is not None and int(stat[2]) == self.process.pid:
                 pids.append(int(entry))
         return pids
 
     def cpu_seconds(self) -> float:
-        ticks = sum(int(s[11]) + int(s[12]) for pid in self.group() if (s := _stat(pid)))
+        ticks = sum(int(s[11]) + int(s[12]) for pid in self.group() if (s := http.proc_stat(pid)))
         return ticks / os.sysconf("SC_CLK_TCK")
 
     def loaded(self, name: bytes) -> bool:
@@ -108,14 +108,6 @@ class Session:
             self.process.wait(timeout=10)
         finally:
             self._log.close()
-
-
-def _stat(pid: int) -> list[str] | None:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
 
 
 def _maps(pid: int) -> bytes:
